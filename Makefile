@@ -1,0 +1,76 @@
+# The advisor's commands. `make` alone lists them.
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+PYTHON ?= python3.11
+VENV := $(ROOT)/.venv
+PY := $(VENV)/bin/python
+# Inside the venv, so deleting .venv also forgets that it was installed.
+STAMP := $(VENV)/.advisor-installed
+TOOLS := $(ROOT)/.tools
+BUN := $(TOOLS)/bin/bun
+BUN_VERSION := 1.4.5
+PORT ?= 3000
+PYTEST_ARGS ?=
+# Every recipe that runs Reflex, the tests or the benchmarks starts from the same environment.
+WITH_ENV := cd $(ROOT) && export ADVISOR_ROOT=$(ROOT) && . $(ROOT)/scripts/env.sh &&
+
+.PHONY: help install run test bench lint format clean distclean
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  make %-10s %s\n", $$1, $$2}' \
+		$(MAKEFILE_LIST)
+	@echo "  (make run PORT=8080 serves on another port; default $(PORT))"
+
+install: $(STAMP) $(BUN) ## Create .venv, install the project and bun (only what is missing)
+
+$(PY):
+	$(PYTHON) -m venv $(VENV) || { echo "Could not create $(VENV) with $(PYTHON)" \
+		"(on Debian: apt-get install -y python3-venv)" >&2; exit 1; }
+
+$(STAMP): $(ROOT)/pyproject.toml | $(PY)
+	cd $(ROOT) && $(PY) -m pip install --disable-pip-version-check -q -e '.[test]'
+	touch $@
+
+# bun comes from the npm registry; Reflex's own installer downloads a script from elsewhere.
+# Its postinstall must run (it puts the real binary in place): --allow-scripts=bun keeps npm 11
+# from warning about it, and never prompts.
+$(BUN):
+	npm install -g --prefix $(TOOLS) --allow-scripts=bun --no-fund --no-audit \
+		bun@$(BUN_VERSION) </dev/null
+	$(BUN) --version >/dev/null
+	touch -h $@
+
+run: install ## Check the content, then serve the app (prod build) on PORT (default 3000)
+	cd $(ROOT) && $(PY) -m advisor.content
+	$(WITH_ENV) exec reflex run --env prod --single-port \
+		--frontend-port $(PORT) --backend-port $(PORT)
+
+test: install ## Run the test suite (installs Debian's chromium if browser tests exist)
+	@if compgen -G '$(ROOT)/tests/e2e/test_*.py' >/dev/null && [ ! -x /usr/bin/chromium ]; then \
+		echo "Installing chromium for the browser tests"; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get update -q && apt-get install -y -q --no-install-recommends chromium fonts-dejavu-core </dev/null; \
+	fi
+	$(WITH_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+
+bench: install ## Run the benchmarks (python -m bench)
+	$(WITH_ENV) $(PY) -m bench
+
+lint: install ## Check lint and formatting with ruff
+	cd $(ROOT) && $(PY) -m ruff check . && $(PY) -m ruff format --check .
+
+format: install ## Fix what ruff can fix and format the code
+	cd $(ROOT) && $(PY) -m ruff check --fix . && $(PY) -m ruff format .
+
+clean: ## Remove build output and caches (keeps .venv and .tools)
+	cd $(ROOT) && rm -rf .web .states .test-server .pytest_cache .hypothesis .ruff_cache build *.egg-info
+	cd $(ROOT) && find . -path ./.venv -prune -o -path ./.tools -prune -o \
+		-name __pycache__ -type d -prune -exec rm -rf {} +
+
+distclean: clean ## Also remove .venv and .tools (the next make install starts from scratch)
+	rm -rf $(VENV) $(TOOLS)

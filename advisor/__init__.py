@@ -1,0 +1,1 @@
+"""The programme advisor: Postgraduate Certificate, Diploma or Masters in medical education."""

@@ -1,0 +1,521 @@
+"""Load a content folder: validate every file, check every cross-reference, report all problems."""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import sys
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError
+
+from advisor.evidence import (
+    EXIT_POINTS,
+    LEVEL_LETTERS,
+    STRENGTHS,
+    Finding,
+    FindingsFile,
+    Outcome,
+    OutcomesFile,
+    Quotation,
+    QuotationsFile,
+    Study,
+    Theme,
+    ThemesFile,
+)
+from advisor.rules import (
+    OPTIONAL_ANSWERS,
+    PROFILE_ANSWER_VALUES,
+    QUESTION_KINDS,
+    Caveat,
+    Engine,
+    Question,
+    QuestionsFile,
+    RulesFile,
+    compile_engine,
+)
+
+# Each file of a content folder and the model its whole document must satisfy.
+FILES: dict[str, type[BaseModel]] = {
+    "study.yaml": Study,
+    "themes.yaml": ThemesFile,
+    "findings.yaml": FindingsFile,
+    "quotations.yaml": QuotationsFile,
+    "outcomes.yaml": OutcomesFile,
+    "questions.yaml": QuestionsFile,
+    "rules.yaml": RulesFile,
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a content folder: the file, the path of the field, what is wrong."""
+
+    file: str
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return (
+            f"{self.file}: {self.path}: {self.message}"
+            if self.path
+            else f"{self.file}: {self.message}"
+        )
+
+
+class ContentError(Exception):
+    """Raised once per load, listing every problem found in the content folder."""
+
+    def __init__(self, folder: Path, problems: list[Problem]):
+        self.folder = folder
+        self.problems = problems
+        lines = [f"Content in {folder} is invalid ({len(problems)} problem(s)):"]
+        lines += [f"  - {p}" for p in problems]
+        super().__init__("\n".join(lines))
+
+
+class Content(BaseModel):
+    """A validated, cross-checked content folder, with the engine compiled from it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    evidence_version: str
+    study: Study
+    themes: list[Theme]
+    findings: list[Finding]
+    quotations: list[Quotation]
+    outcomes: list[Outcome]
+    questions: list[Question]
+    rules: RulesFile
+    _engine: Engine = PrivateAttr()
+
+    @property
+    def engine(self) -> Engine:
+        return self._engine
+
+    @cached_property
+    def findings_by_id(self) -> dict[str, Finding]:
+        return {f.id: f for f in self.findings}
+
+    @cached_property
+    def questions_by_id(self) -> dict[str, Question]:
+        return {q.id: q for q in self.questions}
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading YAML
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A safe loader that refuses repeated keys (PyYAML would silently keep the last one)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"repeated key {key!r}", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+def _read(folder: Path, name: str, problems: list[Problem]) -> tuple[Any, bytes] | None:
+    path = folder / name
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        problems.append(Problem(name, "", "file is missing"))
+        return None
+    except OSError as exc:
+        problems.append(Problem(name, "", f"cannot be read: {exc.strerror}"))
+        return None
+    try:
+        data = yaml.load(raw.decode("utf-8"), Loader=_UniqueKeyLoader)  # noqa: S506 - safe loader
+    except UnicodeDecodeError:
+        problems.append(Problem(name, "", "is not UTF-8 text"))
+        return None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        what = getattr(exc, "problem", None) or str(exc)
+        problems.append(Problem(name, where, f"is not valid YAML: {what}"))
+        return None
+    if not isinstance(data, dict):
+        problems.append(Problem(name, "", "must hold a mapping of keys to values at the top"))
+        return None
+    return data, raw
+
+
+def _path(loc: tuple[Any, ...], data: Any) -> str:
+    """'findings[3] (id: foo).strength' from pydantic's ('findings', 3, 'strength')."""
+    out = ""
+    node = data
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+            node = node[part] if isinstance(node, list) and part < len(node) else None
+            if isinstance(node, dict) and isinstance(node.get("id"), str):
+                out += f" (id: {node['id']})"
+        else:
+            out += f".{part}" if out else str(part)
+            node = node.get(part) if isinstance(node, dict) else None
+    return out
+
+
+def _validate(name: str, data: dict[str, Any], problems: list[Problem]) -> BaseModel | None:
+    try:
+        return FILES[name].model_validate(data)
+    except ValidationError as exc:
+        for error in exc.errors(include_url=False):
+            message = error["msg"]
+            if error["type"] == "missing":
+                message = "is required but missing"
+            elif error["type"] == "extra_forbidden":
+                message = "is not a known field (a typo?)"
+            problems.append(Problem(name, _path(error["loc"], data), message))
+        return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Cross-reference checks. Each takes the validated files it needs and appends problems.
+
+
+def _unique(name: str, items: list[Any], key: str, where: str, problems: list[Problem]) -> None:
+    first: dict[Any, int] = {}
+    for index, item in enumerate(items):
+        value = getattr(item, key)
+        if value in first:
+            problems.append(
+                Problem(
+                    name,
+                    f"{where}[{index}] ({key}: {value}).{key}",
+                    f"{value!r} is used more than once (first at {where}[{first[value]}])",
+                )
+            )
+        else:
+            first[value] = index
+
+
+def _first_by_id(items: list[Any]) -> dict[str, Any]:
+    """Index by id keeping the first of any repeats, so one repeat reports one problem."""
+    out: dict[str, Any] = {}
+    for item in items:
+        out.setdefault(item.id, item)
+    return out
+
+
+def _check_study(study: Study, problems: list[Problem]) -> None:
+    _unique("study.yaml", study.limitations, "id", "limitations", problems)
+    _unique("study.yaml", study.sample.groups, "id", "sample.groups", problems)
+    for index, group in enumerate(study.sample.groups):
+        total = sum(row.count for row in group.rows)
+        if total != study.sample.total:
+            problems.append(
+                Problem(
+                    "study.yaml",
+                    f"sample.groups[{index}] (id: {group.id}).rows",
+                    f"counts add up to {total}, not the sample total {study.sample.total}",
+                )
+            )
+    if study.sample.total != study.method.participants:
+        problems.append(
+            Problem(
+                "study.yaml",
+                "sample.total",
+                f"{study.sample.total} differs from method.participants "
+                f"({study.method.participants})",
+            )
+        )
+
+
+def _check_findings(
+    findings: FindingsFile, themes: set[str] | None, problems: list[Problem]
+) -> None:
+    _unique("findings.yaml", findings.findings, "id", "findings", problems)
+    for index, finding in enumerate(findings.findings):
+        if themes is not None and finding.theme not in themes:
+            problems.append(
+                Problem(
+                    "findings.yaml",
+                    f"findings[{index}] (id: {finding.id}).theme",
+                    f"unknown theme {finding.theme!r}",
+                )
+            )
+
+
+def _refs(
+    file: str,
+    where: str,
+    ids: list[str],
+    findings: dict[str, Finding] | None,
+    problems: list[Problem],
+    about: str | None = None,
+) -> None:
+    """Every id names a finding (and, with `about`, a finding concerning that exit point)."""
+    if findings is None:
+        return
+    for position, finding_id in enumerate(ids):
+        finding = findings.get(finding_id)
+        if finding is None:
+            problems.append(
+                Problem(file, f"{where}[{position}]", f"unknown finding {finding_id!r}")
+            )
+        elif about is not None and about not in finding.exit_points:
+            problems.append(
+                Problem(
+                    file,
+                    f"{where}[{position}]",
+                    f"finding {finding_id!r} does not concern the {about} "
+                    f"(it concerns: {', '.join(finding.exit_points)})",
+                )
+            )
+
+
+def _check_quotations(
+    quotations: QuotationsFile,
+    themes: set[str] | None,
+    findings: dict[str, Finding] | None,
+    problems: list[Problem],
+) -> None:
+    name = "quotations.yaml"
+    _unique(name, quotations.quotations, "id", "quotations", problems)
+    for index, quote in enumerate(quotations.quotations):
+        at = f"quotations[{index}] (id: {quote.id})"
+        letter = quote.speaker.split(" ")[1][0]
+        if LEVEL_LETTERS[letter] != quote.level:
+            problems.append(
+                Problem(
+                    name,
+                    f"{at}.level",
+                    f"{quote.level!r} does not match the speaker code {quote.speaker!r}",
+                )
+            )
+        if themes is not None and quote.theme not in themes:
+            problems.append(Problem(name, f"{at}.theme", f"unknown theme {quote.theme!r}"))
+        _refs(name, f"{at}.findings", quote.findings, findings, problems, about=quote.level)
+
+
+def _check_outcomes(
+    outcomes: OutcomesFile, findings: dict[str, Finding] | None, problems: list[Problem]
+) -> None:
+    name = "outcomes.yaml"
+    _unique(name, outcomes.outcomes, "exit_point", "outcomes", problems)
+    present = {o.exit_point for o in outcomes.outcomes}
+    for missing in [e for e in EXIT_POINTS if e not in present]:
+        problems.append(Problem(name, "outcomes", f"has no entry for the {missing}"))
+    for index, outcome in enumerate(outcomes.outcomes):
+        for item_index, item in enumerate(outcome.items):
+            at = f"outcomes[{index}] (exit_point: {outcome.exit_point}).items[{item_index}]"
+            _refs(name, f"{at}.findings", item.findings, findings, problems, outcome.exit_point)
+            if findings is None:
+                continue
+            cited = [
+                findings[f].strength
+                for f in item.findings
+                if f in findings and outcome.exit_point in findings[f].exit_points
+            ]
+            if cited:
+                strongest = min(cited, key=STRENGTHS.index)
+                if item.strength != strongest:
+                    problems.append(
+                        Problem(
+                            name,
+                            f"{at}.strength",
+                            f"is {item.strength!r} but the strongest finding it cites is "
+                            f"{strongest!r}",
+                        )
+                    )
+
+
+def _check_questions(questions: QuestionsFile, problems: list[Problem]) -> None:
+    name = "questions.yaml"
+    _unique(name, questions.questions, "id", "questions", problems)
+    asked = {q.id for q in questions.questions}
+    for missing in [f for f in PROFILE_ANSWER_VALUES if f not in asked]:
+        problems.append(Problem(name, "questions", f"no question asks for {missing!r}"))
+    for index, question in enumerate(questions.questions):
+        at = f"questions[{index}] (id: {question.id})"
+        if question.id not in PROFILE_ANSWER_VALUES:
+            known = ", ".join(PROFILE_ANSWER_VALUES)
+            problems.append(
+                Problem(name, f"{at}.id", f"is not an answer the advisor reads (known: {known})")
+            )
+            continue
+        if question.kind != QUESTION_KINDS[question.id]:
+            problems.append(Problem(name, f"{at}.kind", f"must be {QUESTION_KINDS[question.id]!r}"))
+        if not question.required and question.id not in OPTIONAL_ANSWERS:
+            problems.append(Problem(name, f"{at}.required", "this answer cannot be optional"))
+        allowed = PROFILE_ANSWER_VALUES[question.id]
+        values = [o.value for o in question.options]
+        for opt_index, value in enumerate(values):
+            if not any(value == a and type(value) is type(a) for a in allowed):
+                problems.append(
+                    Problem(
+                        name,
+                        f"{at}.options[{opt_index}].value",
+                        f"unknown value {value!r} (allowed: {', '.join(map(str, allowed))})",
+                    )
+                )
+            elif values.count(value) > 1:
+                problems.append(
+                    Problem(name, f"{at}.options[{opt_index}].value", f"{value!r} is repeated")
+                )
+        for value in allowed:
+            if not any(value == v and type(value) is type(v) for v in values):
+                problems.append(Problem(name, f"{at}.options", f"has no option for {value!r}"))
+
+
+def _check_rules(
+    rules: RulesFile,
+    questions: dict[str, Question] | None,
+    findings: dict[str, Finding] | None,
+    problems: list[Problem],
+) -> None:
+    name = "rules.yaml"
+    _unique(name, rules.rules, "id", "rules", problems)
+    _unique(name, rules.caveats, "id", "caveats", problems)
+    _refs(name, "step_up.findings", rules.step_up.findings, findings, problems)
+    _refs(name, "ineligible.findings", rules.ineligible.findings, findings, problems)
+    for index, rule in enumerate(rules.rules):
+        at = f"rules[{index}] (id: {rule.id})"
+        _refs(name, f"{at}.findings", rule.findings, findings, problems)
+        effect = rule.effect
+        if effect.kind == "weight" and findings is not None:
+            known = [findings[f] for f in rule.findings if f in findings]
+            if known and not any(effect.favours in f.exit_points for f in known):
+                problems.append(
+                    Problem(
+                        name,
+                        f"{at}.findings",
+                        f"none of its findings concerns the {effect.favours}, which it favours",
+                    )
+                )
+        if questions is None:
+            continue
+        for part in ("when", "unless"):
+            for question_id, values in getattr(rule, part).items():
+                question = questions.get(question_id)
+                if question is None:
+                    problems.append(
+                        Problem(name, f"{at}.{part}.{question_id}", "no question has this id")
+                    )
+                    continue
+                for position, value in enumerate(values):
+                    if question.option(value) is None:
+                        offered = ", ".join(str(o.value) for o in question.options)
+                        problems.append(
+                            Problem(
+                                name,
+                                f"{at}.{part}.{question_id}[{position}]",
+                                f"question {question_id!r} has no option {value!r} "
+                                f"(options: {offered})",
+                            )
+                        )
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def load_content(folder: Path | str) -> Content:
+    """Read, validate and cross-check a content folder; raise ContentError listing every problem."""
+    folder = Path(folder)
+    problems: list[Problem] = []
+    if not folder.is_dir():
+        raise ContentError(folder, [Problem(str(folder), "", "is not a folder")])
+
+    parsed: dict[str, Any] = {}
+    digest = hashlib.sha256()
+    for name in FILES:
+        read = _read(folder, name, problems)
+        if read is None:
+            continue
+        data, raw = read
+        digest.update(name.encode() + b"\0" + raw + b"\0")
+        model = _validate(name, data, problems)
+        if model is not None:
+            parsed[name] = model
+
+    study: Study | None = parsed.get("study.yaml")
+    themes_file: ThemesFile | None = parsed.get("themes.yaml")
+    findings_file: FindingsFile | None = parsed.get("findings.yaml")
+    quotations_file: QuotationsFile | None = parsed.get("quotations.yaml")
+    outcomes_file: OutcomesFile | None = parsed.get("outcomes.yaml")
+    questions_file: QuestionsFile | None = parsed.get("questions.yaml")
+    rules_file: RulesFile | None = parsed.get("rules.yaml")
+
+    theme_ids: set[str] | None = None
+    if themes_file is not None:
+        _unique("themes.yaml", themes_file.themes, "id", "themes", problems)
+        theme_ids = {t.id for t in themes_file.themes}
+    findings = _first_by_id(findings_file.findings) if findings_file else None
+    questions = _first_by_id(questions_file.questions) if questions_file else None
+    if study is not None:
+        _check_study(study, problems)
+    if findings_file is not None:
+        _check_findings(findings_file, theme_ids, problems)
+    if quotations_file is not None:
+        _check_quotations(quotations_file, theme_ids, findings, problems)
+    if outcomes_file is not None:
+        _check_outcomes(outcomes_file, findings, problems)
+    if questions_file is not None:
+        _check_questions(questions_file, problems)
+    if rules_file is not None:
+        _check_rules(rules_file, questions, findings, problems)
+
+    if problems:
+        raise ContentError(folder, problems)
+    assert study and themes_file and findings_file and quotations_file  # noqa: S101 - for typing
+    assert outcomes_file and questions_file and rules_file and findings  # noqa: S101
+
+    evidence_version = f"{study.version}+{digest.hexdigest()[:10]}"
+    content = Content(
+        evidence_version=evidence_version,
+        study=study,
+        themes=themes_file.themes,
+        findings=findings_file.findings,
+        quotations=quotations_file.quotations,
+        outcomes=outcomes_file.outcomes,
+        questions=questions_file.questions,
+        rules=rules_file,
+    )
+    caveats = [*rules_file.caveats, *(Caveat(id=x.id, text=x.text) for x in study.limitations)]
+    content._engine = compile_engine(
+        questions=questions_file.questions,
+        rules_file=rules_file,
+        findings=findings,
+        quotations=quotations_file.quotations,
+        outcomes=outcomes_file.outcomes,
+        caveats=caveats,
+        evidence_version=evidence_version,
+    )
+    return content
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m advisor.content [FOLDER]`: check a content folder and say what is wrong."""
+    from advisor.settings import settings
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("folder", nargs="?", type=Path, default=settings.content_dir)
+    args = parser.parse_args(argv)
+    try:
+        content = load_content(args.folder)
+    except ContentError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(
+        f"Content in {args.folder} is valid: {len(content.findings)} findings, "
+        f"{len(content.quotations)} quotations, {len(content.rules.rules)} rules "
+        f"(evidence version {content.evidence_version})."
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

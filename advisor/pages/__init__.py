@@ -1,0 +1,1 @@
+"""The advisor's pages: one module per route."""

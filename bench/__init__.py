@@ -1,0 +1,1 @@
+"""Benchmarks of the advisor (`make bench`): figures printed as a table and saved as JSON."""

@@ -1,0 +1,48 @@
+"""`python -m bench`: run every benchmark, print a table, save the figures as JSON."""
+
+from __future__ import annotations
+
+import json
+import platform
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench import engine
+
+OUT = Path(__file__).resolve().parent / "out"
+
+
+def main() -> int:
+    figures = {"engine": engine.run()}
+    e = figures["engine"]
+    rows = [
+        (
+            "engine: median per recommendation",
+            f"{e['median_us']:.1f} µs",
+            f"< {e['target_us']:.0f} µs",
+            "yes" if e["meets_target"] else "NO",
+        ),
+        ("engine: p90 / p99", f"{e['p90_us']:.1f} / {e['p99_us']:.1f} µs", "", ""),
+        ("engine: profiles measured", f"{e['profiles']:,}", "", ""),
+        ("timer overhead per call (baseline)", f"{e['timer_overhead_us']:.2f} µs", "", ""),
+    ]
+    width = max(len(r[0]) for r in rows)
+    print(f"{'benchmark':<{width}}  {'figure':>16}  {'target':>9}  met")
+    for name, figure, target, met in rows:
+        print(f"{name:<{width}}  {figure:>16}  {target:>9}  {met}")
+    OUT.mkdir(exist_ok=True)
+    record = {
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "python": sys.version.split()[0],
+        "machine": platform.machine(),
+        **figures,
+    }
+    path = OUT / "bench.json"
+    path.write_text(json.dumps(record, indent=2) + "\n")
+    print(f"figures written to {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,13 @@
+"""Reflex's configuration for the advisor: names the app and turns off what it does not use."""
+
+import reflex as rx
+
+from advisor import styles
+
+config = rx.Config(
+    app_name="advisor",
+    telemetry_enabled=False,
+    show_built_with_reflex=False,
+    # Since Reflex 0.9 the theme belongs to this plugin; rx.App(theme=...) is deprecated.
+    plugins=[rx.plugins.SitemapPlugin(), rx.plugins.RadixThemesPlugin(theme=styles.THEME)],
+)

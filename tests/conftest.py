@@ -1,0 +1,148 @@
+"""Shared fixtures: the real server, started exactly as `make run` starts it."""
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# The first build of a fresh clone installs the frontend packages: allow for a slow machine.
+START_TIMEOUT_S = 240.0
+STOP_TIMEOUT_S = 30.0
+
+# Where the test servers build their frontend and keep their state. Two Reflex servers sharing a
+# .web clobber each other (the build bakes in the port), so tests never touch the .web of a
+# developer's running `make run`. Kept between runs so later builds start warm.
+TEST_SERVER_DIR = ROOT / ".test-server"
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("", 0))
+        return sock.getsockname()[1]
+
+
+def _default_sigint() -> None:
+    # A shell without job control starts background jobs with SIGINT ignored, and children
+    # inherit that (CI may start us so). Restore the default, so the server meets SIGINT as it
+    # would meet Ctrl-C in a terminal, whatever started the tests.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+@dataclass
+class Server:
+    """A `make run` process group and where to reach it."""
+
+    port: int
+    process: subprocess.Popen[bytes]
+    log_path: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def pgid(self) -> int:
+        return self.process.pid  # the process leads its own group (start_new_session)
+
+    def is_listening(self) -> bool:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            sock.settimeout(1.0)
+            return sock.connect_ex(("127.0.0.1", self.port)) == 0
+
+    def group_is_alive(self) -> bool:
+        """Whether any process of the group (make, reflex, granian workers) is still running."""
+        try:
+            os.killpg(self.pgid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def wait_until_ready(self, timeout: float = START_TIMEOUT_S) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                pytest.fail(
+                    f"`make run` exited with {self.process.returncode} before serving:\n"
+                    f"{self.log()}"
+                )
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(f"{self.url}/api/v1/health", timeout=2.0).status_code == 200:
+                    return
+            time.sleep(0.5)
+        self.kill()
+        pytest.fail(f"`make run` did not answer within {timeout:.0f} s:\n{self.log()}")
+
+    def interrupt(self, timeout: float = STOP_TIMEOUT_S) -> int | None:
+        """Send SIGINT to the whole group, as Ctrl-C in a terminal does; return make's status."""
+        if self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.pgid, signal.SIGINT)
+        try:
+            return self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return None
+
+    def kill(self) -> None:
+        """Last resort, so a failing test never leaves a server behind."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.pgid, signal.SIGKILL)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(timeout=10)
+
+
+def start_server(port: int, log_path: Path) -> Server:
+    """Start `make run PORT=<port>` in its own process group, with no stdin."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        # A make started by `make test` would otherwise inherit the outer make's flags.
+        if key not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES"}
+    }
+    env["REFLEX_WEB_WORKDIR"] = str(TEST_SERVER_DIR / "web")
+    env["REFLEX_STATES_WORKDIR"] = str(TEST_SERVER_DIR / "states")
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            ["make", "--no-print-directory", "run", f"PORT={port}"],
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=_default_sigint,
+        )
+    return Server(port=port, process=process, log_path=log_path)
+
+
+@contextlib.contextmanager
+def running_server(log_path: Path) -> Iterator[Server]:
+    """A started, answering server; stopped (and if need be killed) afterwards."""
+    server = start_server(free_port(), log_path)
+    try:
+        server.wait_until_ready()
+        yield server
+    finally:
+        if server.interrupt() is None or server.group_is_alive():
+            server.kill()
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The app served as `make run` serves it, on a free port, for the tests of one module."""
+    log_path = tmp_path_factory.mktemp("server") / "make-run.log"
+    with running_server(log_path) as server:
+        yield server

@@ -1,0 +1,216 @@
+"""The JSON API in-process: status codes, 422s naming the field, response shapes, offline docs."""
+
+from __future__ import annotations
+
+import re
+import warnings
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from advisor.api import create_api
+from advisor.content import load_content
+from advisor.rules import Profile, recommend
+
+with warnings.catch_warnings():
+    # Starlette's TestClient warns that it will move to another HTTP client; it works as is.
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
+
+ROOT = Path(__file__).resolve().parent.parent
+RECOMMEND = "/api/v1/recommendations"
+VALID = {
+    "healthcare_background": True,
+    "role": "minor_teaching",
+    "career_stage": "late",
+    "motivations": ["career_prospects"],
+    "research_aim": "none",
+}
+
+
+@pytest.fixture(scope="module")
+def content():
+    return load_content(ROOT / "content")
+
+
+@pytest.fixture(scope="module")
+def client(content):
+    # raise_server_exceptions=False: a crash must show up as the 500 a caller would get.
+    return TestClient(create_api(content), raise_server_exceptions=False)
+
+
+def test_recommendation_has_the_documented_shape(client, content):
+    response = client.post(RECOMMEND, json=VALID)
+    assert response.status_code == 200
+    body = response.json()
+    for key in (
+        "eligible",
+        "recommended",
+        "confidence",
+        "ranking",
+        "reasons",
+        "what_would_change",
+        "quotes",
+        "outcomes",
+        "caveats",
+        "evidence_version",
+    ):
+        assert key in body
+    assert body["recommended"] == "certificate"
+    assert body["confidence"] in {"strong", "moderate", "tentative"}
+    assert [r["exit_point"] for r in body["ranking"]][0] == "certificate"
+    assert {"rule_id", "favours", "text", "findings"} <= set(body["reasons"][0])
+    assert {"id", "speaker", "exit_point", "stance", "text"} <= set(body["quotes"][0])
+    assert [o["exit_point"] for o in body["outcomes"]] == ["certificate", "diploma", "masters"]
+    assert body["evidence_version"] == content.evidence_version
+    # The API serves exactly what the engine computes.
+    expected = recommend(Profile(**VALID), content)
+    assert body == expected.model_dump(mode="json")
+
+
+def test_audience_defaults_to_self_and_supervisor_changes_the_voice(client):
+    own = client.post(RECOMMEND, json=VALID).json()
+    supervisor = client.post(RECOMMEND, json={**VALID, "audience": "supervisor"}).json()
+    assert own["audience"] == "self" and supervisor["audience"] == "supervisor"
+    assert own["reasons"][0]["text"] != supervisor["reasons"][0]["text"]
+    assert "colleague" in supervisor["reasons"][0]["text"].lower()
+
+
+def test_not_eligible_gets_no_exit_point(client):
+    response = client.post(RECOMMEND, json={"healthcare_background": False})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["eligible"] is False and body["recommended"] is None
+    assert body["ranking"] == [] and body["explanation"]
+
+
+INVALID: list[tuple[str, Any, str]] = [
+    ("empty-object", {}, "healthcare_background"),
+    ("background-not-a-bool", {**VALID, "healthcare_background": "yes"}, "healthcare_background"),
+    ("unknown-role", {**VALID, "role": "surgeon"}, "role"),
+    ("role-missing", {k: v for k, v in VALID.items() if k != "role"}, "role"),
+    ("unknown-stage", {**VALID, "career_stage": "retired"}, "career_stage"),
+    ("unknown-motivation", {**VALID, "motivations": ["leadership", "fame"]}, "motivations[1]"),
+    ("motivations-not-a-list", {**VALID, "motivations": 3}, "motivations"),
+    ("repeated-motivation", {**VALID, "motivations": ["leadership", "leadership"]}, "motivations"),
+    ("unknown-aim", {**VALID, "research_aim": "fame"}, "research_aim"),
+    ("unknown-workplace", {**VALID, "workplace": "mars"}, "workplace"),
+    ("unknown-audience", {**VALID, "audience": "parent"}, "audience"),
+    ("unknown-field", {**VALID, "name": "Ada"}, "name"),
+    ("body-is-a-list", [VALID], "body"),
+    ("body-is-null", None, "body"),
+]
+
+
+@pytest.mark.parametrize(("case", "body", "field"), INVALID, ids=[c[0] for c in INVALID])
+def test_invalid_request_is_422_naming_the_field(client, case, body, field):
+    response = client.post(RECOMMEND, json=body)
+    assert response.status_code == 422, response.text
+    fields = [d["field"] for d in response.json()["detail"]]
+    assert field in fields, (case, response.json())
+    assert all(d["message"] for d in response.json()["detail"])
+
+
+def test_malformed_json_is_422_for_the_body(client):
+    response = client.post(
+        RECOMMEND,
+        content=b'{"healthcare_background": tru',
+        headers={"content-type": "application/json"},
+    )
+    assert response.status_code == 422
+    [detail] = response.json()["detail"]
+    assert detail["field"] == "body" and "not valid JSON" in detail["message"]
+
+
+def test_evidence_returns_the_whole_validated_content(client, content):
+    response = client.get("/api/v1/evidence")
+    assert response.status_code == 200
+    body = response.json()
+    assert body == content.model_dump(mode="json")
+    assert len(body["quotations"]) == 15 and body["study"]["citation"]["doi"]
+
+
+def test_questions_and_health(client, content):
+    questions = client.get("/api/v1/questions").json()
+    assert [q["id"] for q in questions["questions"]] == [q.id for q in content.questions]
+    assert all(q["prompt"]["self"] and q["prompt"]["supervisor"] for q in questions["questions"])
+    health = client.get("/api/v1/health")
+    assert health.json() == {"status": "ok", "evidence_version": content.evidence_version}
+
+
+def test_openapi_documents_every_route(client):
+    spec = client.get("/api/v1/openapi.json").json()
+    assert {
+        "/api/v1/recommendations",
+        "/api/v1/evidence",
+        "/api/v1/questions",
+        "/api/v1/health",
+    } <= set(spec["paths"])
+    request = spec["paths"]["/api/v1/recommendations"]["post"]
+    assert "422" in request["responses"]
+
+
+def test_docs_work_offline(client):
+    page = client.get("/api/docs")
+    assert page.status_code == 200
+    assets = re.findall(r"""(?:src|href)=["']([^"']+)["']""", page.text)
+    assets += re.findall(r"""url: ?['"]([^'"]+)['"]""", page.text)
+    assert assets, page.text
+    for asset in assets:
+        # Everything the page loads comes from the app itself.
+        assert asset.startswith("/"), f"{asset} would need the internet"
+        assert client.get(asset).status_code == 200, asset
+    assert "SwaggerUIBundle" in client.get("/api/static/swagger-ui-bundle.js").text
+
+
+JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+KEYS = [
+    "audience",
+    "healthcare_background",
+    "role",
+    "career_stage",
+    "motivations",
+    "research_aim",
+    "workplace",
+]
+FIELD_VALUES = st.fixed_dictionaries(
+    {},
+    optional={
+        "audience": st.sampled_from(["self", "supervisor"]) | JSON,
+        "healthcare_background": st.booleans() | JSON,
+        "role": st.sampled_from(["trainee", "major_teaching", "education_lead"]) | JSON,
+        "career_stage": st.sampled_from(["early", "mid", "late"]) | JSON,
+        "motivations": st.lists(st.sampled_from(["leadership", "improve_teaching"])) | JSON,
+        "research_aim": st.sampled_from(["none", "doctorate"]) | JSON,
+        "workplace": st.sampled_from(["uk", "international"]) | JSON,
+    },
+)
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(body=FIELD_VALUES | JSON)
+def test_no_request_body_makes_it_fail(client, body):
+    response = client.post(RECOMMEND, json=body)
+    assert response.status_code in (200, 422), response.text
+    if response.status_code == 422:
+        for detail in response.json()["detail"]:
+            assert detail["field"] and detail["message"]
+            # The field named is the body itself, a field the API knows, or one the caller sent.
+            loc = detail["loc"]
+            named = loc[1] if len(loc) > 1 and detail["field"] != "body" else "body"
+            assert named in {*KEYS, "body"} or (isinstance(body, dict) and named in body), detail
