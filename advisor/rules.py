@@ -293,6 +293,9 @@ class StepUpOut(Frozen):
 
 
 class Recommendation(Frozen):
+    """The engine's answer. Built without re-validation from parts compiled once per content
+    (outcomes, caveats, quotations, reasons are shared between results): treat it as read-only."""
+
     eligible: bool
     audience: Audience
     recommended: ExitPoint | None
