@@ -4,25 +4,41 @@ import sys
 
 import reflex as rx
 
-from advisor import styles
-from advisor.api import create_api
-from advisor.content import ContentError, load_content
-from advisor.pages import landing
-from advisor.settings import settings
+from advisor.content import ContentError
 
 # Invalid content must stop the app before it serves anyone: a content editor sees every
 # problem at once instead of a half-working site.
 try:
-    CONTENT = load_content(settings.content_dir)
+    from advisor.runtime import CONTENT
 except ContentError as exc:
     print(exc, file=sys.stderr)  # names the folder and lists every problem
     raise SystemExit(1) from exc
 
+from advisor import styles  # noqa: E402 - only once the content is known to be valid
+from advisor.api import create_api  # noqa: E402
+from advisor.pages import assess, landing, result  # noqa: E402
+from advisor.state import AnswersState  # noqa: E402
+
 # The theme is set on the Radix Themes plugin in rxconfig.py (rx.App(theme=...) is deprecated).
-app = rx.App(api_transformer=create_api(CONTENT), style=styles.BASE_STYLE)
+app = rx.App(
+    api_transformer=create_api(CONTENT),
+    style=styles.BASE_STYLE,
+    stylesheets=["/advisor.css"],
+)
 app.add_page(
-    landing.landing,
-    route=landing.ROUTE,
-    title=landing.TITLE,
-    description=landing.DESCRIPTION,
+    landing.landing, route=landing.ROUTE, title=landing.TITLE, description=landing.DESCRIPTION
+)
+app.add_page(
+    assess.assess,
+    route=assess.ROUTE,
+    title=assess.TITLE,
+    description=assess.DESCRIPTION,
+    on_load=AnswersState.open_assess,
+)
+app.add_page(
+    result.result,
+    route=result.ROUTE,
+    title=result.TITLE,
+    description=result.DESCRIPTION,
+    on_load=AnswersState.open_result,
 )

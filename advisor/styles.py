@@ -36,6 +36,8 @@ SPACE_XXL = "4rem"
 
 # About 70 characters a line: comfortable for reading prose.
 CONTENT_WIDTH = "44rem"
+# Pages with side-by-side columns (the result's three exit points, the evidence charts).
+WIDE_WIDTH = "68rem"
 RADIUS = "var(--radius-3)"
 
 BODY_FONT_SIZE = "1.0625rem"
@@ -76,4 +78,103 @@ SKIP_LINK_STYLE = {
     "border_radius": RADIUS,
     "z_index": "10",
     "_focus": {"top": SPACE_M},
+}
+
+# --- Questionnaire -------------------------------------------------------------------------
+ERROR_TEXT = rx.color("red", 11)
+# Help lines sit under their option's label, past the radio or checkbox.
+OPTION_INDENT = "1.9rem"
+# Reserved height of a question step, so the page does not jump when answers load.
+STEP_MIN_HEIGHT = "34rem"
+OPTION_STYLE = {
+    "border": f"1px solid {BORDER}",
+    "border_radius": RADIUS,
+    "padding": f"{SPACE_S} {SPACE_M}",
+    "background_color": SURFACE,
+}
+FIELDSET_STYLE = {"border": "none", "padding": "0", "margin": "0", "min_width": "0"}
+LEGEND_STYLE = {
+    "font_size": "1.375rem",
+    "font_weight": "600",
+    "line_height": "1.35",
+    "margin_bottom": SPACE_S,
+    "padding": "0",
+}
+REVIEW_ROW_STYLE = {"border_bottom": f"1px solid {BORDER}", "padding_y": SPACE_S}
+REVIEW_TERM_STYLE = {"font_weight": "600", "color": TEXT_MUTED, "font_size": "0.9375rem"}
+
+# --- Result --------------------------------------------------------------------------------
+RESULT_MIN_HEIGHT = "60rem"
+PLAIN_LIST_STYLE = {"list_style": "none", "padding": "0", "margin": "0"}
+REASON_STYLE = {
+    "border_left": f"3px solid {ACCENT_BORDER}",
+    "padding": f"{SPACE_XS} {SPACE_M}",
+    "margin_bottom": SPACE_M,
+}
+FINDING_LIST_STYLE = {"list_style": "none", "padding": "0", "margin": f"{SPACE_XS} 0 0 0"}
+COLUMN_STYLE = {
+    "border": f"1px solid {BORDER}",
+    "border_radius": RADIUS,
+    "padding": SPACE_L,
+    "background_color": SURFACE,
+}
+CHOSEN_COLUMN_STYLE = {**COLUMN_STYLE, "border": f"2px solid {ACCENT_BORDER}"}
+NOTE_STYLE = {"border_top": f"1px solid {BORDER}", "padding_top": SPACE_S, "margin_top": SPACE_M,
+              "color": TEXT_MUTED}
+QUOTE_STYLE = {
+    "margin": f"0 0 {SPACE_M} 0",
+    "padding": SPACE_M,
+    "border_left": f"4px solid {ACCENT_BORDER}",
+    "background_color": SURFACE,
+    "border_radius": RADIUS,
+}
+CAUTION_QUOTE_STYLE = {**QUOTE_STYLE, "border_left": f"4px solid {rx.color('amber', 8)}"}
+QUOTE_TEXT_STYLE = {"margin": "0 0 0.5rem 0", "font_style": "italic"}
+
+# --- Evidence and method pages (appended) ---------------------------------------------------
+
+# Hidden on screen, read by screen readers: the text alternatives of the sample charts.
+SR_ONLY_STYLE = {
+    "position": "absolute",
+    "width": "1px",
+    "height": "1px",
+    "padding": "0",
+    "margin": "-1px",
+    "overflow": "hidden",
+    "clip": "rect(0, 0, 0, 0)",
+    "white_space": "nowrap",
+    "border": "0",
+}
+
+# Bars of the sample charts, and their value labels and category ticks.
+CHART_BAR = rx.color(ACCENT, 9)
+CHART_LABEL = TEXT
+CHART_TICK = TEXT_MUTED
+
+# One Radix colour scale per kind of evidence, for the strength badges (shown with high
+# contrast, so the label text stays readable on every scale).
+STRENGTH_COLOR_SCHEMES = {
+    "reported": ACCENT,
+    "interpreted": "iris",
+    "indirect": "amber",
+    "fact": "gray",
+}
+
+QUOTE_STYLE = {
+    "margin": "0",
+    "padding": f"{SPACE_M} {SPACE_L}",
+    "background_color": SURFACE,
+    "border_left": f"4px solid {ACCENT_BORDER}",
+    "border_radius": RADIUS,
+}
+
+# A finding or rule reached through a link (/evidence#finding-...) is outlined, and lands below
+# the top edge rather than against it.
+TARGET_STYLE = {
+    "scroll_margin_top": SPACE_L,
+    "&:target": {
+        "outline": f"2px solid {FOCUS_RING}",
+        "outline_offset": SPACE_S,
+        "border_radius": RADIUS,
+    },
 }

@@ -1,0 +1,1 @@
+"""Stateless view functions shared by the pages."""

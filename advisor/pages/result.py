@@ -1,0 +1,362 @@
+"""The result: the recommendation explained, every option side by side, graduates' own words."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from advisor import styles
+from advisor.components.layout import page, paragraph, section
+from advisor.evidence import STRENGTH_LABELS, Outcome
+from advisor.runtime import CONTENT
+from advisor.state import AnswersState as S
+
+ROUTE = "/result"
+TITLE = "Your result | Programme advisor"
+DESCRIPTION = (
+    "The suggested exit point (Certificate, Diploma or Masters), why, what would change it, and "
+    "what graduates at each level reported."
+)
+CAVEATS = [c.text for c in CONTENT.rules.caveats] + [x.text for x in CONTENT.study.limitations]
+
+
+def _finding_link(finding: rx.Var) -> rx.Component:
+    return rx.el.li(
+        rx.link(
+            finding["label"].to(str),
+            href="/evidence#finding-" + finding["id"].to(str),
+            color=styles.ACCENT_TEXT,
+            size="2",
+        ),
+        rx.text(
+            " (", finding["section"].to(str), ")", as_="span", size="1", color=styles.TEXT_MUTED
+        ),
+    )
+
+
+def _reason(reason: rx.Var) -> rx.Component:
+    return rx.el.li(
+        rx.text(reason["text"].to(str), as_="p"),
+        rx.cond(
+            reason["favours"].to(str) != "",
+            rx.badge(
+                "Favours the " + reason["favours"].to(str),
+                color_scheme=rx.cond(reason["supports_result"].to(bool), styles.ACCENT, "gray"),
+                variant="soft",
+                margin_y=styles.SPACE_XS,
+            ),
+        ),
+        rx.el.ul(
+            rx.foreach(reason["findings"].to(list[dict[str, str]]), _finding_link),
+            style=styles.FINDING_LIST_STYLE,
+            aria_label="Evidence for this reason",
+        ),
+        style=styles.REASON_STYLE,
+    )
+
+
+def _quote(quote: rx.Var) -> rx.Component:
+    return rx.el.figure(
+        rx.el.blockquote(quote["text"].to(str), style=styles.QUOTE_TEXT_STYLE),
+        rx.el.figcaption(
+            "— ",
+            rx.text(quote["speaker"].to(str), as_="span", weight="bold"),
+            ", " + quote["level"].to(str) + " graduate · " + quote["shown_for"].to(str),
+            size="2",
+            color=styles.TEXT_MUTED,
+        ),
+        class_name="quote",
+        style=rx.cond(
+            quote["stance"].to(str) == "cautions", styles.CAUTION_QUOTE_STYLE, styles.QUOTE_STYLE
+        ),
+    )
+
+
+def _outcome(outcome: Outcome) -> rx.Component:
+    exit_point = outcome.exit_point
+    chosen = S.recommended == exit_point
+    return rx.el.article(
+        rx.heading(outcome.name, as_="h3", size="5"),
+        rx.cond(chosen, rx.badge("Suggested for these answers", variant="solid", size="2")),
+        rx.text(outcome.involves, as_="p", margin_top=styles.SPACE_S),
+        rx.text(outcome.participants, as_="p", size="2", color=styles.TEXT_MUTED),
+        rx.heading("What graduates reported", as_="h4", size="3", margin_top=styles.SPACE_M),
+        rx.el.ul(
+            *[
+                rx.el.li(
+                    rx.text(item.text, as_="p"),
+                    rx.text(
+                        STRENGTH_LABELS[item.strength],
+                        as_="p",
+                        size="1",
+                        color=styles.TEXT_MUTED,
+                    ),
+                    margin_bottom=styles.SPACE_S,
+                )
+                for item in outcome.items
+            ],
+            padding_left=styles.SPACE_M,
+        ),
+        rx.text(outcome.evidence_note, as_="p", size="2", style=styles.NOTE_STYLE),
+        id=f"outcome-{exit_point}",
+        aria_label=outcome.name,
+        style=rx.cond(chosen, styles.CHOSEN_COLUMN_STYLE, styles.COLUMN_STYLE),
+    )
+
+
+def _chart() -> rx.Component:
+    return rx.box(
+        rx.recharts.bar_chart(
+            rx.recharts.bar(data_key="score", fill=rx.color(styles.ACCENT, 9), name="Score"),
+            rx.recharts.x_axis(data_key="name"),
+            rx.recharts.y_axis(allow_decimals=False),
+            data=S.ranking,
+            width="100%",
+            height=220,
+        ),
+        rx.el.ul(
+            rx.foreach(
+                S.ranking,
+                lambda r: rx.el.li(r["name"].to(str) + ": " + r["score"].to_string() + " points"),
+            ),
+            class_name="sr-only",
+        ),
+        id="score-chart",
+        role="figure",
+        aria_label="Scores of the three exit points",
+        max_width="32rem",
+    )
+
+
+def _supervisor_points() -> rx.Component:
+    return section(
+        "discussion",
+        "Discussion points for a supervision or appraisal meeting",
+        rx.el.ul(
+            rx.el.li(
+                "Which of the reasons below matter most to your colleague, and is anything "
+                "missing from them?"
+            ),
+            rx.el.li(
+                "What time and support can the workplace offer? Graduates said personal and "
+                "workplace circumstances sometimes limited what they could do with the "
+                "qualification (",
+                rx.link(
+                    "evidence",
+                    href="/evidence#finding-context-reduces-impact",
+                    color=styles.ACCENT_TEXT,
+                ),
+                ").",
+            ),
+            rx.el.li(
+                "Would starting with the Certificate and deciding later suit your colleague? "
+                "Many graduates went on step by step (",
+                rx.link(
+                    "evidence",
+                    href="/evidence#finding-extrinsic-to-interest-progression",
+                    color=styles.ACCENT_TEXT,
+                ),
+                ").",
+            ),
+            padding_left=styles.SPACE_L,
+        ),
+        style=styles.CALLOUT_STYLE,
+    )
+
+
+def _actions() -> rx.Component:
+    return rx.box(
+        rx.heading("Keep or share this result", as_="h2", size="4", margin_bottom=styles.SPACE_S),
+        rx.flex(
+            rx.button(
+                "Print or save as PDF",
+                on_click=rx.call_script("window.print()"),
+                variant="soft",
+                type="button",
+            ),
+            rx.button("Download JSON", on_click=S.download_json, variant="soft", type="button"),
+            rx.button(
+                "Copy link",
+                on_click=[
+                    rx.set_clipboard(rx.Var("window.location.origin").to(str) + S.share_path),
+                    rx.toast("Link copied: it reopens these answers."),
+                ],
+                variant="soft",
+                type="button",
+            ),
+            rx.button("Start again", on_click=S.start_again, variant="outline", type="button"),
+            gap=styles.SPACE_S,
+            wrap="wrap",
+        ),
+        rx.text(
+            "The link holds only your multiple-choice answers, nothing that identifies you.",
+            size="2",
+            color=styles.TEXT_MUTED,
+            margin_top=styles.SPACE_S,
+        ),
+        class_name="no-print",
+        margin_top=styles.SPACE_XL,
+    )
+
+
+def _caveats() -> rx.Component:
+    return section(
+        "caveats-heading",
+        "How far to trust this",
+        rx.text(" ".join(CAVEATS), as_="p", id="caveats"),
+    )
+
+
+def _next_steps() -> rx.Component:
+    return section(
+        "next-steps",
+        "What to do next",
+        rx.el.ul(
+            rx.el.li("Talk the result through with a supervisor, mentor or appraiser."),
+            rx.el.li(
+                "Look at a programme's modules, study modes and time commitment before applying."
+            ),
+            rx.el.li(
+                "If you are unsure, the Certificate is the smallest commitment and can lead on "
+                "to the Diploma and the Masters."
+            ),
+            padding_left=styles.SPACE_L,
+        ),
+    )
+
+
+def _eligible() -> rx.Component:
+    return rx.box(
+        rx.heading(S.headline, as_="h1", size="7", id="headline"),
+        rx.flex(
+            rx.badge(S.confidence_label, size="3", variant="soft"),
+            rx.text("Evidence behind it: ", S.evidence_label, size="2", color=styles.TEXT_MUTED),
+            gap=styles.SPACE_S,
+            align="center",
+            wrap="wrap",
+            margin_top=styles.SPACE_S,
+        ),
+        rx.text(
+            S.confidence_label + " means " + S.confidence_meaning + ".",
+            as_="p",
+            color=styles.TEXT_MUTED,
+            margin_top=styles.SPACE_S,
+        ),
+        rx.cond(S.is_supervisor, _supervisor_points()),
+        section(
+            "why",
+            "Why",
+            rx.el.ul(rx.foreach(S.reasons, _reason), style=styles.PLAIN_LIST_STYLE),
+            id="reasons",
+        ),
+        section(
+            "change-heading",
+            "What would change it",
+            rx.cond(
+                S.changes.length() > 0,
+                rx.el.ul(
+                    rx.foreach(S.changes, lambda c: rx.el.li(c["text"].to(str))),
+                    padding_left=styles.SPACE_L,
+                ),
+                paragraph("No single change of one answer would change this suggestion."),
+            ),
+            id="changes",
+        ),
+        rx.cond(
+            S.step_up != "",
+            rx.box(
+                rx.heading("Deciding later", as_="h2", size="4"),
+                rx.text(S.step_up, as_="p"),
+                rx.text(
+                    "Certificate → Diploma → Masters",
+                    as_="p",
+                    weight="bold",
+                    margin_top=styles.SPACE_S,
+                ),
+                style=styles.CALLOUT_STYLE,
+                margin_top=styles.SPACE_XL,
+                id="step-up",
+            ),
+        ),
+        section(
+            "scores",
+            "How the three options scored",
+            paragraph(
+                "Each reason adds points to one option; the highest total is suggested. Ties go "
+                "to the smaller commitment. ",
+                rx.link("How it decides", href="/method", color=styles.ACCENT_TEXT),
+                ".",
+            ),
+            _chart(),
+        ),
+        section(
+            "options",
+            "The three options side by side",
+            paragraph(
+                "What graduates of the programme studied reported at each exit point, with how "
+                "strong the evidence is."
+            ),
+            rx.grid(
+                *[_outcome(o) for o in CONTENT.outcomes],
+                columns=rx.breakpoints(initial="1", md="3"),
+                gap=styles.SPACE_M,
+            ),
+        ),
+        section(
+            "voices",
+            "In graduates' own words",
+            rx.cond(
+                S.recommended == "diploma",
+                paragraph(
+                    "The study quotes no Diploma graduate, so the voices below are of Certificate "
+                    "and Masters graduates."
+                ),
+            ),
+            rx.foreach(S.quotes, _quote),
+        ),
+        _caveats(),
+        _next_steps(),
+        _actions(),
+    )
+
+
+def _ineligible() -> rx.Component:
+    return rx.box(
+        rx.heading("The advisor cannot recommend a level", as_="h1", size="7", id="headline"),
+        rx.text(S.explanation, as_="p", margin_top=styles.SPACE_M),
+        rx.flex(
+            rx.button("Change my answer", on_click=S.go_to_step(0), variant="soft", type="button"),
+            rx.button("Start again", on_click=S.start_again, variant="outline", type="button"),
+            gap=styles.SPACE_S,
+            margin_top=styles.SPACE_L,
+            class_name="no-print",
+        ),
+    )
+
+
+def _incomplete() -> rx.Component:
+    return rx.box(
+        rx.heading("No result yet", as_="h1", size="7", id="headline"),
+        paragraph(
+            "The questionnaire is not finished. ",
+            rx.link("Continue with the questions", href="/assess", color=styles.ACCENT_TEXT),
+            ".",
+            margin_top=styles.SPACE_M,
+        ),
+    )
+
+
+def result() -> rx.Component:
+    """The page at /result."""
+    return page(
+        rx.cond(S.link_problem != "", rx.callout(S.link_problem, color_scheme="amber")),
+        rx.cond(
+            rx.State.is_hydrated,
+            rx.cond(
+                S.complete,
+                rx.cond(S.eligible, _eligible(), _ineligible()),
+                _incomplete(),
+            ),
+            rx.box(min_height=styles.RESULT_MIN_HEIGHT, aria_busy="true"),
+        ),
+        wide=True,
+    )

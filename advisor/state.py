@@ -1,0 +1,278 @@
+"""The one piece of state the pages share: a person's answers, kept in their browser."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+
+from advisor.answers import decode, encode
+from advisor.runtime import CONTENT, assessment
+from advisor.view import Assessment
+
+# The evidence lives at module level (advisor.runtime); sessions hold only their answers.
+QUESTION_IDS = [q.id for q in CONTENT.questions]
+AUDIENCE_PARAM = {"self": "self", "colleague": "supervisor", "supervisor": "supervisor"}
+
+
+def _view(stored: str) -> Assessment:
+    return assessment(stored)
+
+
+class AnswersState(rx.State):
+    """Answers in their text form (see advisor.answers) and the questionnaire's position.
+
+    Both live in the browser's localStorage, so a reload or a backend restart loses nothing;
+    every other var is derived from them.
+    """
+
+    stored: str = rx.LocalStorage("", name="advisor_answers", sync=True)
+    position: str = rx.LocalStorage("0", name="advisor_step")
+    # A message beside the current question when Next is pressed without an answer.
+    error: str = ""
+    # Set when a shared link carried answers the advisor could not use.
+    link_problem: str = ""
+    # True after "Change" on the review: Next then returns to the review (or to the first
+    # question still unanswered) instead of walking through every later question again.
+    editing: bool = False
+
+    # --- derived: the questionnaire ---------------------------------------------------------
+
+    @rx.var
+    def audience(self) -> str:
+        return _view(self.stored).answers.audience
+
+    @rx.var
+    def is_supervisor(self) -> bool:
+        return _view(self.stored).answers.audience == "supervisor"
+
+    @rx.var
+    def asked(self) -> list[str]:
+        return _view(self.stored).ask
+
+    @rx.var
+    def total(self) -> int:
+        return len(_view(self.stored).ask)
+
+    @rx.var
+    def step(self) -> int:
+        """The current step: a question's index, or `total` for the review."""
+        total = len(_view(self.stored).ask)
+        try:
+            return max(0, min(int(self.position), total))
+        except ValueError:
+            return 0
+
+    @rx.var
+    def current_question(self) -> str:
+        view = _view(self.stored)
+        try:
+            index = int(self.position)
+        except ValueError:
+            index = 0
+        return view.ask[index] if 0 <= index < len(view.ask) else "review"
+
+    @rx.var
+    def choices(self) -> dict[str, str]:
+        """The chosen option of each single-choice question, as the radio groups' values."""
+        answers = _view(self.stored).answers
+        out = {}
+        for qid in QUESTION_IDS:
+            value = getattr(answers, qid)
+            if isinstance(value, bool):
+                out[qid] = "yes" if value else "no"
+            elif isinstance(value, str):
+                out[qid] = value
+            else:
+                out[qid] = ""
+        return out
+
+    @rx.var
+    def motivations(self) -> list[str]:
+        return list(_view(self.stored).answers.motivations)
+
+    @rx.var
+    def review(self) -> list[dict[str, Any]]:
+        return _view(self.stored).review
+
+    @rx.var
+    def has_answers(self) -> bool:
+        return bool(self.stored)
+
+    # --- derived: the result ----------------------------------------------------------------
+
+    @rx.var
+    def complete(self) -> bool:
+        return _view(self.stored).complete
+
+    @rx.var
+    def eligible(self) -> bool:
+        return _view(self.stored).eligible
+
+    @rx.var
+    def recommended(self) -> str:
+        return _view(self.stored).recommended
+
+    @rx.var
+    def headline(self) -> str:
+        return _view(self.stored).headline
+
+    @rx.var
+    def confidence(self) -> str:
+        return _view(self.stored).confidence
+
+    @rx.var
+    def confidence_label(self) -> str:
+        return _view(self.stored).confidence_label
+
+    @rx.var
+    def confidence_meaning(self) -> str:
+        return _view(self.stored).confidence_meaning
+
+    @rx.var
+    def evidence_label(self) -> str:
+        return _view(self.stored).evidence_label
+
+    @rx.var
+    def explanation(self) -> str:
+        return _view(self.stored).explanation
+
+    @rx.var
+    def reasons(self) -> list[dict[str, Any]]:
+        return _view(self.stored).reasons
+
+    @rx.var
+    def changes(self) -> list[dict[str, str]]:
+        return _view(self.stored).changes
+
+    @rx.var
+    def quotes(self) -> list[dict[str, str]]:
+        return _view(self.stored).quotes
+
+    @rx.var
+    def ranking(self) -> list[dict[str, Any]]:
+        return _view(self.stored).ranking
+
+    @rx.var
+    def step_up(self) -> str:
+        return _view(self.stored).step_up
+
+    @rx.var
+    def share_path(self) -> str:
+        """A path that reopens these answers' result anywhere (answers only, nothing personal)."""
+        return f"/result?{_view(self.stored).query}"
+
+    # --- handlers ---------------------------------------------------------------------------
+
+    def _save(self, answers: Any) -> None:
+        self.stored = encode(answers)
+
+    @rx.event
+    def set_answer(self, question_id: str, value: str) -> None:
+        """Choose one option of a single-choice or yes/no question."""
+        if question_id not in QUESTION_IDS or question_id == "motivations":
+            return
+        answers = _view(self.stored).answers
+        parsed: Any = (
+            {"yes": True, "no": False}.get(value)
+            if question_id == ("healthcare_background")
+            else value
+        )
+        question = CONTENT.questions[QUESTION_IDS.index(question_id)]
+        if parsed is None or question.option(parsed) is None:
+            return
+        self._save(answers.with_answer(question_id, parsed))
+        self.error = ""
+
+    @rx.event
+    def toggle_motivation(self, value: str) -> None:
+        question = CONTENT.questions[QUESTION_IDS.index("motivations")]
+        if question.option(value) is None:
+            return
+        self._save(_view(self.stored).answers.toggled(value))
+        self.error = ""
+
+    @rx.event
+    def set_audience(self, audience: str) -> None:
+        answers = _view(self.stored).answers
+        if audience in ("self", "supervisor"):
+            self._save(answers.with_answer("audience", audience))
+
+    @rx.event
+    def next_step(self):
+        view = _view(self.stored)
+        step = self.step
+        if step < len(view.ask):
+            qid = view.ask[step]
+            if qid in view.missing:
+                self.error = (
+                    "Please choose at least one option to continue."
+                    if qid == "motivations"
+                    else "Please choose an answer to continue."
+                )
+                return rx.set_focus(f"question-{qid}-error")
+        self.error = ""
+        if self.editing:
+            later = [view.ask.index(q) for q in view.missing if view.ask.index(q) > step]
+            self.position = str(later[0] if later else len(view.ask))
+        else:
+            self.position = str(min(step + 1, len(view.ask)))
+        if int(self.position) == len(view.ask):
+            self.editing = False
+        return rx.scroll_to("step-top")
+
+    @rx.event
+    def previous_step(self):
+        self.error = ""
+        self.position = str(max(self.step - 1, 0))
+        return rx.scroll_to("step-top")
+
+    @rx.event
+    def go_to_step(self, step: int):
+        """From the review or the result: change one answer, then come back."""
+        self.error = ""
+        self.editing = True
+        self.position = str(max(0, min(step, len(_view(self.stored).ask))))
+        return rx.redirect("/assess")
+
+    @rx.event
+    def start_again(self):
+        """Forget every answer and return to the first question."""
+        audience = _view(self.stored).answers.audience
+        self.stored = encode(decode(f"audience={audience}")[0])
+        self.position = "0"
+        self.error = ""
+        self.link_problem = ""
+        self.editing = False
+        return rx.redirect("/assess")
+
+    @rx.event
+    def open_assess(self):
+        """On /assess: take the audience from ?for=self|colleague when the landing page sent it."""
+        wanted = AUDIENCE_PARAM.get(self.router.url.query_parameters.get("for", ""))
+        if wanted and wanted != _view(self.stored).answers.audience:
+            self._save(_view(self.stored).answers.with_answer("audience", wanted))
+
+    @rx.event
+    def open_result(self):
+        """On /result: a link carrying answers (from "copy link") replaces the stored ones."""
+        params = dict(self.router.url.query_parameters)
+        if not params:
+            return
+        answers, dropped = decode(params)
+        self.link_problem = (
+            f"Some answers in the link could not be used: {', '.join(dropped)}." if dropped else ""
+        )
+        self.stored = encode(answers)
+        self.position = str(len(_view(self.stored).ask))
+
+    @rx.event
+    def download_json(self):
+        view = _view(self.stored)
+        if not view.complete:
+            return
+        return rx.download(
+            data=view.result_json,
+            filename="programme-advisor-result.json",
+            mime_type="application/json",
+        )

@@ -1,0 +1,189 @@
+"""What the pages show for one set of answers, as plain JSON-ready data (no Reflex here).
+
+The web state keeps only the answers' text form; everything on the questionnaire and result
+pages is derived from it by `assessment(text)`, cached across sessions because the same answers
+always give the same view.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from advisor.answers import Answers, decode, encode, questions_to_ask, to_profile, unanswered
+from advisor.content import Content
+from advisor.evidence import EXIT_POINT_NAMES, STRENGTH_LABELS
+from advisor.rules import Question, recommend
+
+CONFIDENCE_WORDS = {
+    "strong": "Strong fit",
+    "moderate": "Moderate fit",
+    "tentative": "Tentative fit",
+}
+CONFIDENCE_MEANING = {
+    "strong": "the answers point clearly one way and graduates' own accounts support it",
+    "moderate": "the answers lean one way, or the support is the authors' reading rather than "
+    "graduates' own accounts",
+    "tentative": "the options are close, or the study has little direct evidence for this one",
+}
+SHOWN_FOR = {
+    "recommended": "For the recommended option",
+    "alternative": "For an alternative",
+    "caution": "A cautionary voice",
+}
+
+
+def answer_label(question: Question, value: Any) -> str:
+    """The option label a person chose (several joined for the multiple-choice question)."""
+    if isinstance(value, tuple):
+        labels = [o.label for o in question.options if o.value in value]
+        return "; ".join(labels) if labels else "Not answered"
+    option = question.option(value) if value is not None else None
+    return option.label if option else "Not answered"
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """Everything the questionnaire and result pages need for one set of answers."""
+
+    answers: Answers
+    query: str
+    ask: list[str]  # ids of the questions this person is asked, in order
+    missing: list[str]  # ids of required questions not yet answered
+    review: list[dict[str, Any]]
+    complete: bool
+    eligible: bool
+    recommended: str  # "" when there is none
+    headline: str
+    confidence: str
+    confidence_label: str
+    confidence_meaning: str
+    evidence_label: str
+    explanation: str
+    reasons: list[dict[str, Any]] = field(default_factory=list)
+    changes: list[dict[str, str]] = field(default_factory=list)
+    quotes: list[dict[str, str]] = field(default_factory=list)
+    ranking: list[dict[str, Any]] = field(default_factory=list)
+    step_up: str = ""
+    result_json: str = ""
+
+
+QUALIFICATIONS = {
+    "certificate": "Postgraduate Certificate",
+    "diploma": "Postgraduate Diploma",
+    "masters": "Masters",
+}
+
+
+def _headline(exit_point: str, audience: str, confidence: str) -> str:
+    who = "your colleague" if audience == "supervisor" else "you"
+    return f"The {QUALIFICATIONS[exit_point]} fits {who} best, with {confidence} confidence."
+
+
+def build(text: str, content: Content) -> Assessment:
+    """The view of one answers text (the query-string form from advisor.answers)."""
+    answers, _ = decode(text)
+    questions = {q.id: q for q in content.questions}
+    ask = [q.id for q in questions_to_ask(answers, content.questions)]
+    missing = unanswered(answers, content.questions)
+    review = [
+        {
+            "id": qid,
+            "short": questions[qid].short,
+            "answer": answer_label(questions[qid], getattr(answers, qid)),
+            "step": index,
+        }
+        for index, qid in enumerate(ask)
+    ]
+    profile = to_profile(answers)
+    base = dict(answers=answers, query=encode(answers), ask=ask, missing=missing, review=review)
+    if profile is None or missing:
+        return Assessment(
+            **base,
+            complete=False,
+            eligible=False,
+            recommended="",
+            headline="",
+            confidence="",
+            confidence_label="",
+            confidence_meaning="",
+            evidence_label="",
+            explanation="",
+        )
+    result = recommend(profile, content)
+    findings = content.findings_by_id
+    reasons = [
+        {
+            "text": reason.text,
+            "favours": EXIT_POINT_NAMES[reason.favours] if reason.favours else "",
+            "supports_result": reason.favours == result.recommended,
+            "findings": [
+                {"id": f, "label": findings[f].statement, "section": findings[f].section}
+                for f in reason.findings
+            ],
+        }
+        for reason in result.reasons
+    ]
+    quotes = [
+        {
+            "id": q.id,
+            "text": q.text,
+            "speaker": q.speaker,
+            "level": EXIT_POINT_NAMES[q.exit_point],
+            "stance": q.stance,
+            "shown_for": SHOWN_FOR[q.shown_for],
+        }
+        for q in result.quotes
+    ]
+    payload = {
+        "answers": answers.model_dump(mode="json"),
+        "result": result.model_dump(mode="json"),
+        "citation": content.study.citation.text,
+    }
+    if not result.eligible:
+        return Assessment(
+            **base,
+            complete=True,
+            eligible=False,
+            recommended="",
+            headline="The advisor cannot recommend a level",
+            confidence="",
+            confidence_label="",
+            confidence_meaning="",
+            evidence_label="",
+            explanation=result.explanation or "",
+            reasons=reasons,
+            result_json=json.dumps(payload, indent=2, ensure_ascii=False),
+        )
+    top = result.recommended or ""
+    confidence = result.confidence or "tentative"
+    return Assessment(
+        **base,
+        complete=True,
+        eligible=True,
+        recommended=top,
+        headline=_headline(top, answers.audience, confidence),
+        confidence=confidence,
+        confidence_label=CONFIDENCE_WORDS[confidence],
+        confidence_meaning=CONFIDENCE_MEANING[confidence],
+        evidence_label=STRENGTH_LABELS[result.evidence_strength or "indirect"],
+        explanation="",
+        reasons=reasons,
+        changes=[{"question": c.question_id, "text": c.text} for c in result.what_would_change],
+        quotes=quotes,
+        ranking=[{"name": r.name, "score": r.score, "id": r.exit_point} for r in result.ranking],
+        step_up=result.step_up.text if result.step_up else "",
+        result_json=json.dumps(payload, indent=2, ensure_ascii=False),
+    )
+
+
+def cached_builder(content: Content, size: int = 4096):
+    """`build` bound to one content and memoised: many people share the same answers."""
+
+    @lru_cache(maxsize=size)
+    def assessment(text: str) -> Assessment:
+        return build(text, content)
+
+    return assessment

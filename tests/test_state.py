@@ -1,0 +1,121 @@
+"""The web state without a browser: handlers and computed vars of the shared answers state."""
+
+import pytest
+
+from advisor.answers import decode
+from advisor.rules import Profile, recommend
+from advisor.runtime import CONTENT
+from advisor.state import AnswersState
+
+
+@pytest.fixture
+def state():
+    return AnswersState()
+
+
+def walk(state, *answers):
+    """Answer each question in turn (a tuple answers the multiple-choice one) and press Next."""
+    for answer in answers:
+        if isinstance(answer, tuple):
+            for value in answer:
+                state.toggle_motivation(value)
+        elif answer is not None:
+            state.set_answer(state.current_question, answer)
+        state.next_step()
+
+
+def test_next_without_an_answer_stays_and_explains(state):
+    state.next_step()
+    assert state.current_question == "healthcare_background"
+    assert "choose an answer" in state.error
+    state.set_answer("healthcare_background", "yes")
+    assert state.error == ""
+    state.next_step()
+    assert state.current_question == "role" and state.step == 1
+
+
+def test_motivations_need_at_least_one_choice(state):
+    walk(state, "yes", "trainee", "early")
+    state.next_step()
+    assert state.current_question == "motivations" and "at least one" in state.error
+
+
+def test_the_optional_question_can_be_skipped(state):
+    walk(state, "yes", "trainee", "early", ("improve_teaching",), "none", None)
+    assert state.current_question == "review"
+    assert state.complete and state.recommended == "certificate"
+
+
+def test_no_healthcare_background_goes_straight_to_review(state):
+    walk(state, "no")
+    assert state.current_question == "review" and state.total == 1
+    assert state.complete and not state.eligible
+    assert "background in healthcare" in state.explanation
+    assert state.ranking == [] and state.quotes == []
+
+
+def test_invalid_values_are_ignored(state):
+    state.set_answer("role", "surgeon")
+    state.set_answer("nonsense", "x")
+    state.toggle_motivation("fame")
+    assert state.stored == ""
+
+
+def test_result_vars_match_the_engine(state):
+    walk(state, "yes", "major_teaching", "mid", ("improve_teaching",), "apply_evidence", "uk")
+    answers, _ = decode(state.stored)
+    expected = recommend(Profile(**answers.model_dump()), CONTENT)
+    assert state.recommended == expected.recommended == "diploma"
+    assert state.confidence == expected.confidence
+    assert [r["id"] for r in state.ranking] == [r.exit_point for r in expected.ranking]
+    assert [q["id"] for q in state.quotes] == [q.id for q in expected.quotes]
+    assert [c["text"] for c in state.changes] == [c.text for c in expected.what_would_change]
+    assert "Diploma" in state.headline and "tentative" in state.headline
+
+
+def test_change_from_review_returns_to_review(state):
+    walk(state, "yes", "trainee", "early", ("improve_teaching",), "none", "uk")
+    assert state.recommended == "certificate"
+    research = CONTENT.questions.index(next(q for q in CONTENT.questions if q.id == "research_aim"))
+    state.go_to_step(research)
+    assert state.current_question == "research_aim"
+    state.set_answer("research_aim", "doctorate")
+    state.next_step()
+    assert state.current_question == "review"
+    assert state.recommended == "masters"
+
+
+def test_back_and_start_again(state):
+    walk(state, "yes", "trainee")
+    state.previous_step()
+    assert state.current_question == "role"
+    state.set_audience("supervisor")
+    state.start_again()
+    assert state.current_question == "healthcare_background"
+    assert state.choices["healthcare_background"] == ""
+    # The audience chosen on the landing page survives starting again.
+    assert state.is_supervisor
+
+
+def test_supervisor_voice(state):
+    state.set_audience("supervisor")
+    walk(state, "yes", "trainee", "early", ("improve_teaching",), "none", None)
+    assert "your colleague" in state.headline
+    assert all("You " not in r["text"][:4] for r in state.reasons)
+
+
+def test_share_path_reopens_the_same_answers(state):
+    walk(state, "yes", "education_researcher", "early", ("specialist_career",), "doctorate", None)
+    path = state.share_path
+    assert path.startswith("/result?")
+    again, dropped = decode(path.split("?", 1)[1])
+    assert dropped == [] and again == decode(state.stored)[0]
+
+
+def test_the_session_holds_answers_not_the_corpus(state):
+    walk(state, "yes", "major_teaching", "mid", ("improve_teaching",), "apply_evidence", "uk")
+    delta = state.get_delta()
+    size = len(str(delta))
+    # Everything the result page needs for this session, derived from a short answers text.
+    assert len(state.stored) < 200
+    assert size < 20_000, size
