@@ -142,6 +142,11 @@ class AnswersState(rx.State):
         return _view(self.stored).reasons
 
     @rx.var
+    def other_reasons(self) -> int:
+        """How many reasons favoured an option other than the suggested one."""
+        return sum(1 for r in _view(self.stored).reasons if not r["supports_result"])
+
+    @rx.var
     def changes(self) -> list[dict[str, str]]:
         return _view(self.stored).changes
 

@@ -95,6 +95,7 @@ def _footer() -> rx.Component:
                 color=styles.TEXT_MUTED,
                 as_="p",
                 margin_top=styles.SPACE_S,
+                class_name="no-print",
             ),
             max_width=styles.WIDE_WIDTH,
             margin_x="auto",

@@ -49,8 +49,11 @@ def _reason(reason: rx.Var) -> rx.Component:
             rx.foreach(reason["findings"].to(list[dict[str, str]]), _finding_link),
             style=styles.FINDING_LIST_STYLE,
             aria_label="Evidence for this reason",
+            class_name="no-print",
         ),
         style=styles.REASON_STYLE,
+        # The printed summary keeps the reasons for the suggestion; the others stay on screen.
+        class_name=rx.cond(reason["supports_result"].to(bool), "", "no-print"),
     )
 
 
@@ -246,6 +249,15 @@ def _eligible() -> rx.Component:
             "why",
             "Why",
             rx.el.ul(rx.foreach(S.reasons, _reason), style=styles.PLAIN_LIST_STYLE),
+            rx.cond(
+                S.other_reasons > 0,
+                rx.text(
+                    S.other_reasons.to_string()
+                    + " more reason(s) favoured other options; see the result online.",
+                    as_="p",
+                    class_name="print-only",
+                ),
+            ),
             id="reasons",
         ),
         section(
@@ -287,6 +299,7 @@ def _eligible() -> rx.Component:
                 ".",
             ),
             _chart(),
+            class_name="no-print",
         ),
         section(
             "options",
