@@ -16,7 +16,7 @@ except ContentError as exc:
 
 from advisor import styles  # noqa: E402 - only once the content is known to be valid
 from advisor.api import create_api  # noqa: E402
-from advisor.pages import assess, landing, result  # noqa: E402
+from advisor.pages import assess, evidence, landing, method, result  # noqa: E402
 from advisor.state import AnswersState  # noqa: E402
 
 # The theme is set on the Radix Themes plugin in rxconfig.py (rx.App(theme=...) is deprecated).
@@ -42,3 +42,7 @@ app.add_page(
     description=result.DESCRIPTION,
     on_load=AnswersState.open_result,
 )
+app.add_page(
+    evidence.evidence, route=evidence.ROUTE, title=evidence.TITLE, description=evidence.DESCRIPTION
+)
+app.add_page(method.method, route=method.ROUTE, title=method.TITLE, description=method.DESCRIPTION)

@@ -119,8 +119,12 @@ COLUMN_STYLE = {
     "background_color": SURFACE,
 }
 CHOSEN_COLUMN_STYLE = {**COLUMN_STYLE, "border": f"2px solid {ACCENT_BORDER}"}
-NOTE_STYLE = {"border_top": f"1px solid {BORDER}", "padding_top": SPACE_S, "margin_top": SPACE_M,
-              "color": TEXT_MUTED}
+NOTE_STYLE = {
+    "border_top": f"1px solid {BORDER}",
+    "padding_top": SPACE_S,
+    "margin_top": SPACE_M,
+    "color": TEXT_MUTED,
+}
 QUOTE_STYLE = {
     "margin": f"0 0 {SPACE_M} 0",
     "padding": SPACE_M,
@@ -133,21 +137,8 @@ QUOTE_TEXT_STYLE = {"margin": "0 0 0.5rem 0", "font_style": "italic"}
 
 # --- Evidence and method pages (appended) ---------------------------------------------------
 
-# Hidden on screen, read by screen readers: the text alternatives of the sample charts.
-SR_ONLY_STYLE = {
-    "position": "absolute",
-    "width": "1px",
-    "height": "1px",
-    "padding": "0",
-    "margin": "-1px",
-    "overflow": "hidden",
-    "clip": "rect(0, 0, 0, 0)",
-    "white_space": "nowrap",
-    "border": "0",
-}
-
 # Bars of the sample charts, and their value labels and category ticks.
-CHART_BAR = rx.color(ACCENT, 9)
+CHART_BAR = rx.color(ACCENT, 10)  # 3:1 or more against the page, as graphics need
 CHART_LABEL = TEXT
 CHART_TICK = TEXT_MUTED
 
@@ -158,14 +149,6 @@ STRENGTH_COLOR_SCHEMES = {
     "interpreted": "iris",
     "indirect": "amber",
     "fact": "gray",
-}
-
-QUOTE_STYLE = {
-    "margin": "0",
-    "padding": f"{SPACE_M} {SPACE_L}",
-    "background_color": SURFACE,
-    "border_left": f"4px solid {ACCENT_BORDER}",
-    "border_radius": RADIUS,
 }
 
 # A finding or rule reached through a link (/evidence#finding-...) is outlined, and lands below

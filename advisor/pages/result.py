@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from advisor import styles
+from advisor.components.evidence_parts import quote_card
 from advisor.components.layout import page, paragraph, section
 from advisor.evidence import STRENGTH_LABELS, Outcome
 from advisor.runtime import CONTENT
@@ -58,19 +59,11 @@ def _reason(reason: rx.Var) -> rx.Component:
 
 
 def _quote(quote: rx.Var) -> rx.Component:
-    return rx.el.figure(
-        rx.el.blockquote(quote["text"].to(str), style=styles.QUOTE_TEXT_STYLE),
-        rx.el.figcaption(
-            "— ",
-            rx.text(quote["speaker"].to(str), as_="span", weight="bold"),
-            ", " + quote["level"].to(str) + " graduate · " + quote["shown_for"].to(str),
-            size="2",
-            color=styles.TEXT_MUTED,
-        ),
-        class_name="quote",
-        style=rx.cond(
-            quote["stance"].to(str) == "cautions", styles.CAUTION_QUOTE_STYLE, styles.QUOTE_STYLE
-        ),
+    return quote_card(
+        quote["text"].to(str),
+        quote["speaker"].to(str),
+        quote["level"].to(str) + " graduate · " + quote["shown_for"].to(str),
+        caution=quote["stance"].to(str) == "cautions",
     )
 
 
