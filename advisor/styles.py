@@ -112,6 +112,7 @@ REASON_STYLE = {
     "margin_bottom": SPACE_M,
 }
 FINDING_LIST_STYLE = {"list_style": "none", "padding": "0", "margin": f"{SPACE_XS} 0 0 0"}
+FINDING_ITEM_STYLE = {"font_size": "0.875rem", "line_height": "1.4", "margin_bottom": SPACE_XS}
 COLUMN_STYLE = {
     "border": f"1px solid {BORDER}",
     "border_radius": RADIUS,

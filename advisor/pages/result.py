@@ -26,11 +26,9 @@ def _finding_link(finding: rx.Var) -> rx.Component:
             finding["label"].to(str),
             href="/evidence#finding-" + finding["id"].to(str),
             color=styles.ACCENT_TEXT,
-            size="2",
         ),
-        rx.text(
-            " (", finding["section"].to(str), ")", as_="span", size="1", color=styles.TEXT_MUTED
-        ),
+        rx.text(" (", finding["section"].to(str), ")", as_="span", color=styles.TEXT_MUTED),
+        style=styles.FINDING_ITEM_STYLE,
     )
 
 
@@ -45,6 +43,14 @@ def _reason(reason: rx.Var) -> rx.Component:
                 variant="soft",
                 margin_y=styles.SPACE_XS,
             ),
+        ),
+        rx.text(
+            "Evidence",
+            as_="p",
+            size="1",
+            weight="bold",
+            color=styles.TEXT_MUTED,
+            class_name="no-print",
         ),
         rx.el.ul(
             rx.foreach(reason["findings"].to(list[dict[str, str]]), _finding_link),
