@@ -14,6 +14,13 @@ STAMP := $(VENV)/.advisor-installed
 TOOLS := $(ROOT)/.tools
 BUN := $(TOOLS)/bin/bun
 BUN_VERSION := 1.4.5
+# axe-core, the accessibility rules the browser tests inject into pages; from the npm registry.
+AXE_VERSION := 4.14.1
+AXE := $(TOOLS)/axe/node_modules/axe-core/axe.min.js
+AXE_STAMP := $(TOOLS)/axe/.installed-$(AXE_VERSION)
+# Debian's chromium drives the browser tests and the page-load benchmark (with the playwright
+# Python package); `playwright install` would download a browser from outside the registries.
+CHROMIUM := /usr/bin/chromium
 PORT ?= 3000
 PYTEST_ARGS ?=
 # Every recipe that runs Reflex, the tests or the benchmarks starts from the same environment.
@@ -50,15 +57,24 @@ run: install ## Check the content, then serve the app (prod build) on PORT (defa
 	$(WITH_ENV) exec reflex run --env prod --single-port \
 		--frontend-port $(PORT) --backend-port $(PORT)
 
-test: install ## Run the test suite (installs Debian's chromium if browser tests exist)
-	@if compgen -G '$(ROOT)/tests/e2e/test_*.py' >/dev/null && [ ! -x /usr/bin/chromium ]; then \
-		echo "Installing chromium for the browser tests"; \
-		export DEBIAN_FRONTEND=noninteractive; \
-		apt-get update -q && apt-get install -y -q --no-install-recommends chromium fonts-dejavu-core </dev/null; \
-	fi
+test: install $(CHROMIUM) $(AXE_STAMP) ## Run the test suite, browser tests included
 	$(WITH_ENV) $(PY) -m pytest $(PYTEST_ARGS)
 
-bench: install ## Run the benchmarks (python -m bench)
+# The fonts give screenshots readable text.
+$(CHROMIUM):
+	@echo "Installing Debian's chromium for the browser tests and the page-load benchmark"
+	export DEBIAN_FRONTEND=noninteractive && apt-get update -q && \
+		apt-get install -y -q --no-install-recommends chromium fonts-dejavu-core </dev/null
+
+# The stamp names the version, so changing AXE_VERSION installs the new one.
+$(AXE_STAMP):
+	npm install --prefix $(TOOLS)/axe --no-save --no-fund --no-audit \
+		axe-core@$(AXE_VERSION) </dev/null
+	test -s $(AXE)
+	rm -f $(TOOLS)/axe/.installed-*
+	touch $@
+
+bench: install $(CHROMIUM) ## Run the benchmarks (python -m bench), page loads included
 	$(WITH_ENV) $(PY) -m bench
 
 lint: install ## Check lint and formatting with ruff

@@ -24,6 +24,7 @@ app = rx.App(
     api_transformer=create_api(CONTENT),
     style=styles.BASE_STYLE,
     stylesheets=["/advisor.css"],
+    head_components=[rx.script(src="/skip-link.js")],
 )
 app.add_page(
     landing.landing, route=landing.ROUTE, title=landing.TITLE, description=landing.DESCRIPTION

@@ -104,16 +104,20 @@ class Server:
             self.process.wait(timeout=10)
 
 
-def start_server(port: int, log_path: Path) -> Server:
-    """Start `make run PORT=<port>` in its own process group, with no stdin."""
+def start_server(port: int, log_path: Path, workdir: Path = TEST_SERVER_DIR) -> Server:
+    """Start `make run PORT=<port>` in its own process group, with no stdin.
+
+    `workdir` holds the server's frontend build and states: two servers running at once need
+    two folders.
+    """
     env = {
         key: value
         for key, value in os.environ.items()
         # A make started by `make test` would otherwise inherit the outer make's flags.
         if key not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES"}
     }
-    env["REFLEX_WEB_WORKDIR"] = str(TEST_SERVER_DIR / "web")
-    env["REFLEX_STATES_WORKDIR"] = str(TEST_SERVER_DIR / "states")
+    env["REFLEX_WEB_WORKDIR"] = str(workdir / "web")
+    env["REFLEX_STATES_WORKDIR"] = str(workdir / "states")
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             ["make", "--no-print-directory", "run", f"PORT={port}"],
@@ -129,9 +133,9 @@ def start_server(port: int, log_path: Path) -> Server:
 
 
 @contextlib.contextmanager
-def running_server(log_path: Path) -> Iterator[Server]:
+def running_server(log_path: Path, workdir: Path = TEST_SERVER_DIR) -> Iterator[Server]:
     """A started, answering server; stopped (and if need be killed) afterwards."""
-    server = start_server(free_port(), log_path)
+    server = start_server(free_port(), log_path, workdir)
     try:
         server.wait_until_ready()
         yield server
@@ -145,4 +149,16 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """The app served as `make run` serves it, on a free port, for the tests of one module."""
     log_path = tmp_path_factory.mktemp("server") / "make-run.log"
     with running_server(log_path) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The app served as `make run` serves it, shared by every test that only reads from it.
+
+    It builds in a folder of its own, so it can run beside a module's `live_server` (which the
+    server tests stop on purpose).
+    """
+    log_path = tmp_path_factory.mktemp("app-server") / "make-run.log"
+    with running_server(log_path, TEST_SERVER_DIR / "session") as server:
         yield server

@@ -115,7 +115,8 @@ def page(*children: rx.Component, wide: bool = False) -> rx.Component:
             "Skip to main content",
             href=f"#{MAIN_ID}",
             style=styles.SKIP_LINK_STYLE,
-            class_name="no-print",
+            # assets/skip-link.js moves focus to <main>: the router alone would leave it here.
+            class_name="skip-link no-print",
         ),
         _header(),
         rx.el.main(

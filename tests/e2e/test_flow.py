@@ -1,0 +1,533 @@
+"""The questionnaire and the result in a real browser: by mouse and by keyboard, as a person uses
+them, plus accessibility audits and screenshots of every page."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+from e2e_helpers import (
+    ROOT,
+    WIDTHS,
+    describe_violations,
+    horizontal_overflow,
+    wait_for_hydration,
+)
+from playwright.sync_api import Locator, Page, expect
+
+pytestmark = [pytest.mark.e2e, pytest.mark.server]
+
+QUESTION_IDS = [
+    "healthcare_background",
+    "role",
+    "career_stage",
+    "motivations",
+    "research_aim",
+    "workplace",
+]
+SHORT_LABELS = [
+    "Healthcare background",
+    "Teaching role",
+    "Career stage",
+    "Reasons for studying",
+    "Research plans",
+    "Where you work",
+]
+QUALIFICATIONS = {
+    "certificate": "Postgraduate Certificate",
+    "diploma": "Postgraduate Diploma",
+    "masters": "Masters",
+}
+CONFIDENCE = re.compile(r"\b(strong|moderate|tentative)\b", re.IGNORECASE)
+# Read straight from the content, not through the app: the page must show them verbatim.
+# Several quotations share a speaker, so each code maps to all of its texts.
+QUOTES_BY_SPEAKER: dict[str, set[str]] = {}
+for _quote in yaml.safe_load((ROOT / "content" / "quotations.yaml").read_text())["quotations"]:
+    QUOTES_BY_SPEAKER.setdefault(_quote["speaker"], set()).add(_quote["text"])
+FINDING_IDS = {
+    f["id"] for f in yaml.safe_load((ROOT / "content" / "findings.yaml").read_text())["findings"]
+}
+
+# An answer: the option label for a radio question, a list of labels for the checkboxes,
+# None to press Next without answering (only the optional last question allows it).
+Answer = str | list[str] | None
+
+
+@dataclass(frozen=True)
+class AnswerPath:
+    name: str
+    answers: list[tuple[str, Answer]]
+    expected: str | None  # exit point, None when the advisor cannot recommend one
+
+
+PATHS = {
+    "certificate": AnswerPath(
+        "certificate",
+        [
+            ("healthcare_background", "Yes"),
+            ("role", "Trainee who teaches"),
+            ("career_stage", "Early"),
+            ("motivations", ["To teach better"]),
+            ("research_aim", "None for now"),
+            ("workplace", None),
+        ],
+        "certificate",
+    ),
+    "diploma": AnswerPath(
+        "diploma",
+        [
+            ("healthcare_background", "Yes"),
+            ("role", "A large teaching role"),
+            ("career_stage", "Middle"),
+            ("motivations", ["To teach better"]),
+            ("research_aim", "Use published evidence"),
+            ("workplace", "In the UK"),
+        ],
+        "diploma",
+    ),
+    "masters": AnswerPath(
+        "masters",
+        [
+            ("healthcare_background", "Yes"),
+            ("role", "Aiming for education research or faculty development"),
+            ("career_stage", "Early"),
+            ("motivations", ["A career as a specialist medical educator"]),
+            ("research_aim", "Do and publish research"),
+            ("workplace", None),
+        ],
+        "masters",
+    ),
+    "not-eligible": AnswerPath("not-eligible", [("healthcare_background", "No")], None),
+}
+
+
+# --- driving the pages ----------------------------------------------------------------------
+
+
+def question(page: Page, qid: str) -> Locator:
+    return page.locator(f"fieldset#question-{qid}")
+
+
+def see_the_result(page: Page) -> Locator:
+    # A button in the contract; a link styled as a button navigates just as well.
+    name = "See the result"
+    return page.get_by_role("button", name=name, exact=True).or_(
+        page.get_by_role("link", name=name, exact=True)
+    )
+
+
+def is_focused(locator: Locator) -> bool:
+    return locator.evaluate_all("els => els.includes(document.activeElement)")
+
+
+def tab_to(page: Page, locator: Locator, limit: int = 80) -> None:
+    """Press Tab until one of the elements `locator` matches has the focus."""
+    expect(locator.first).to_be_attached()
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if is_focused(locator):
+            return
+    active = page.evaluate("document.activeElement.outerHTML.slice(0, 200)")
+    raise AssertionError(f"{limit} Tabs never reached {locator}; focus is on {active}")
+
+
+def arrow_to(page: Page, radios: Locator, wanted: Locator) -> None:
+    """Press ArrowDown until `wanted`, one of `radios`, has the focus."""
+    focused = "els => els.indexOf(document.activeElement)"
+    goal = radios.evaluate_all("(els, el) => els.indexOf(el)", wanted.element_handle())
+    for _ in range(2 * radios.count()):
+        now = radios.evaluate_all(focused)
+        if now == goal:
+            return
+        page.keyboard.press("ArrowDown")
+        # Each arrow also checks its radio (a round trip to the backend): let the focus settle
+        # before the next key, or a key pressed during the re-render can be lost.
+        for _ in range(100):
+            if radios.evaluate_all(focused) != now:
+                break
+            page.wait_for_timeout(20)
+    raise AssertionError(f"the arrow keys never reached {wanted}")
+
+
+def expect_step(page: Page, qid: str) -> None:
+    expect(question(page, qid)).to_be_visible()
+    number = QUESTION_IDS.index(qid) + 1
+    expect(page.locator("#progress")).to_contain_text(f"Question {number} of 6")
+
+
+def answer_by_mouse(page: Page, qid: str, answer: Answer) -> None:
+    fieldset = question(page, qid)
+    if isinstance(answer, list):
+        for label in answer:
+            box = fieldset.get_by_role("checkbox", name=label, exact=True)
+            box.click()
+            expect(box).to_be_checked()
+    elif answer is not None:
+        radio = fieldset.get_by_role("radio", name=answer, exact=True)
+        radio.click()
+        expect(radio).to_be_checked()
+    page.get_by_role("button", name="Next", exact=True).click()
+
+
+def answer_by_keyboard(page: Page, qid: str, answer: Answer) -> None:
+    fieldset = question(page, qid)
+    if isinstance(answer, list):
+        for label in answer:
+            box = fieldset.get_by_role("checkbox", name=label, exact=True)
+            tab_to(page, box)
+            page.keyboard.press("Space")
+            expect(box).to_be_checked()
+    elif answer is not None:
+        # A radio group is one Tab stop; the arrow keys move between its options.
+        radios = fieldset.get_by_role("radio")
+        wanted = fieldset.get_by_role("radio", name=answer, exact=True)
+        tab_to(page, radios)
+        arrow_to(page, radios, wanted)
+        page.keyboard.press("Space")
+        expect(wanted).to_be_checked()
+    tab_to(page, page.get_by_role("button", name="Next", exact=True))
+    page.keyboard.press("Enter")
+
+
+def start(page: Page, open_page, audience: str = "self", keyboard: bool = False) -> None:
+    """From the landing page to the first question, through one of its two ways in."""
+    open_page(page, "/")
+    label = "Start for myself" if audience == "self" else "Start for a colleague I supervise"
+    link = page.get_by_role("link", name=label, exact=True)
+    if keyboard:
+        tab_to(page, link)
+        page.keyboard.press("Enter")
+    else:
+        link.click()
+    expect_step(page, "healthcare_background")
+
+
+def answer_all(page: Page, path: AnswerPath, keyboard: bool = False) -> None:
+    """Answer the path's questions, from the first one to the review."""
+    answer = answer_by_keyboard if keyboard else answer_by_mouse
+    for qid, value in path.answers:
+        expect_step(page, qid)
+        answer(page, qid, value)
+    expect(page.locator("#review")).to_be_visible()
+
+
+def open_result(page: Page, keyboard: bool = False) -> None:
+    if keyboard:
+        tab_to(page, see_the_result(page))
+        page.keyboard.press("Enter")
+    else:
+        see_the_result(page).click()
+    expect(page).to_have_url(re.compile(r"/result"))
+    expect(page.locator("#headline")).to_be_visible()
+
+
+def reach_result(page: Page, open_page, path: AnswerPath, audience: str = "self") -> None:
+    start(page, open_page, audience)
+    answer_all(page, path)
+    open_result(page)
+
+
+# --- what a result must show ----------------------------------------------------------------
+
+
+def check_result(page: Page, path: AnswerPath) -> None:
+    headline = page.locator("h1#headline")
+    if path.expected is None:
+        expect(headline).to_contain_text("cannot recommend a level")
+        expect(page.locator("#outcome-certificate")).to_have_count(0)
+        return
+    expect(headline).to_contain_text(QUALIFICATIONS[path.expected])
+    text = headline.inner_text()
+    for key, name in QUALIFICATIONS.items():
+        assert key == path.expected or name not in text, text
+    assert CONFIDENCE.search(text), f"no confidence word in {text!r}"
+
+    reasons = page.locator("#reasons")
+    expect(reasons).to_be_visible()
+    items = reasons.locator(":scope > ul > li")
+    assert items.count() >= 1, "no reason given"
+    for i in range(items.count()):
+        hrefs = (
+            items.nth(i)
+            .locator('a[href^="/evidence#finding-"]')
+            .evaluate_all("links => links.map(a => a.getAttribute('href'))")
+        )
+        assert hrefs, f"reason {i + 1} links to no finding of the evidence page"
+        unknown = {h.removeprefix("/evidence#finding-") for h in hrefs} - FINDING_IDS
+        assert not unknown, f"reason {i + 1} links to findings that do not exist: {unknown}"
+
+    for exit_point in QUALIFICATIONS:
+        expect(page.locator(f"#outcome-{exit_point}")).to_be_visible()
+    expect(page.locator("#changes")).to_be_visible()
+    expect(page.locator("#score-chart")).to_be_visible()
+    expect(page.locator("#caveats")).not_to_be_empty()
+
+    quotes = page.locator("figure.quote")
+    assert quotes.count() >= 1, "no quotation on the result"
+    for i in range(quotes.count()):
+        figure = quotes.nth(i)
+        said = figure.locator("blockquote").inner_text().strip()
+        caption = figure.locator("figcaption").inner_text()
+        speakers = [code for code in QUOTES_BY_SPEAKER if code in caption]
+        assert speakers, f"no speaker code of content/quotations.yaml in {caption!r}"
+        assert said in QUOTES_BY_SPEAKER[speakers[0]], (
+            f"the quotation of {speakers[0]} is not verbatim: {said!r}"
+        )
+
+    for name in ("Print or save as PDF", "Download JSON", "Copy link", "Start again"):
+        expect(page.get_by_role("button", name=name, exact=True)).to_be_visible()
+
+
+# --- the four paths, by mouse and by keyboard ------------------------------------------------
+
+
+@pytest.mark.parametrize("path", PATHS.values(), ids=PATHS.keys())
+def test_each_path_by_mouse(page, open_page, path) -> None:
+    start(page, open_page)
+    answer_all(page, path)
+    open_result(page)
+
+    check_result(page, path)
+
+
+@pytest.mark.parametrize("path", PATHS.values(), ids=PATHS.keys())
+def test_each_path_by_keyboard(page, open_page, path) -> None:
+    start(page, open_page, keyboard=True)
+    answer_all(page, path, keyboard=True)
+    open_result(page, keyboard=True)
+
+    check_result(page, path)
+
+
+# --- the questionnaire's behaviour -----------------------------------------------------------
+
+
+def test_next_without_an_answer_shows_an_alert_and_stays(page, open_page) -> None:
+    start(page, open_page)
+
+    page.get_by_role("button", name="Next", exact=True).click()
+
+    error = page.locator("#question-healthcare_background-error")
+    expect(error).not_to_be_empty()
+    assert error.get_attribute("role") == "alert"
+    expect_step(page, "healthcare_background")
+
+
+def test_no_healthcare_background_skips_to_the_review(page, open_page) -> None:
+    start(page, open_page)
+
+    answer_by_mouse(page, "healthcare_background", "No")
+
+    review = page.locator("#review")
+    expect(review).to_be_visible()
+    expect(review.get_by_role("button", name="Change Healthcare background")).to_be_visible()
+    expect(review.get_by_role("button", name="Change Teaching role")).to_have_count(0)
+
+
+def test_review_offers_to_change_every_answer(page, open_page) -> None:
+    start(page, open_page)
+    answer_all(page, PATHS["diploma"])
+
+    review = page.locator("#review")
+    for short in SHORT_LABELS:
+        expect(review.get_by_role("button", name=f"Change {short}", exact=True)).to_be_visible()
+    for label in ("A large teaching role", "Middle", "To teach better", "In the UK"):
+        expect(review).to_contain_text(label)
+
+
+def test_progress_counts_the_questions(page, open_page) -> None:
+    start(page, open_page)
+    expect(page.locator("#progress")).to_have_text(re.compile(r"Question 1 of 6"))
+
+    answer_by_mouse(page, "healthcare_background", "Yes")
+
+    expect(page.locator("#progress")).to_have_text(re.compile(r"Question 2 of 6"))
+
+
+def test_reload_continues_at_the_same_step_with_the_same_answers(page, open_page) -> None:
+    start(page, open_page)
+    answer_by_mouse(page, "healthcare_background", "Yes")
+    expect_step(page, "role")
+    answer_by_mouse(page, "role", "Trainee who teaches")
+    expect_step(page, "career_stage")
+
+    page.reload()
+    wait_for_hydration(page)
+
+    expect_step(page, "career_stage")
+    page.get_by_role("button", name="Back", exact=True).click()
+    expect_step(page, "role")
+    expect(question(page, "role").get_by_role("radio", name="Trainee who teaches")).to_be_checked()
+    page.get_by_role("button", name="Next", exact=True).click()
+    for qid, value in PATHS["certificate"].answers[2:]:
+        expect_step(page, qid)
+        answer_by_mouse(page, qid, value)
+    open_result(page)
+    check_result(page, PATHS["certificate"])
+
+
+def test_start_again_clears_the_answers(page, open_page) -> None:
+    start(page, open_page)
+    answer_by_mouse(page, "healthcare_background", "Yes")
+    expect_step(page, "role")
+    answer_by_mouse(page, "role", "Some teaching")
+    expect_step(page, "career_stage")
+
+    page.get_by_role("button", name="Start again", exact=True).click()
+
+    expect_step(page, "healthcare_background")
+    expect(
+        question(page, "healthcare_background").get_by_role("radio", checked=True)
+    ).to_have_count(0)
+    answer_by_mouse(page, "healthcare_background", "Yes")
+    expect_step(page, "role")
+    expect(question(page, "role").get_by_role("radio", checked=True)).to_have_count(0)
+
+
+def test_changing_an_answer_from_the_review_changes_the_result(page, open_page) -> None:
+    reach_result(page, open_page, PATHS["diploma"])
+    check_result(page, PATHS["diploma"])
+
+    page.go_back()
+    review = page.locator("#review")
+    expect(review).to_be_visible()
+    review.get_by_role("button", name="Change Research plans", exact=True).click()
+    expect_step(page, "research_aim")
+    # The engine: with published research as the aim, the Diploma answers point to the Masters.
+    answer_by_mouse(page, "research_aim", "Do and publish research")
+    expect(review).to_be_visible()  # Next after a change returns to the review
+    expect(review).to_contain_text("Do and publish research")
+    open_result(page)
+
+    expect(page.locator("#headline")).to_contain_text("Masters")
+    expect(page.locator("#headline")).not_to_contain_text("Diploma")
+
+
+def test_a_reason_links_to_its_finding_on_the_evidence_page(page, open_page) -> None:
+    reach_result(page, open_page, PATHS["certificate"])
+    link = page.locator('#reasons a[href^="/evidence#finding-"]').first
+    anchor = link.get_attribute("href").removeprefix("/evidence")
+
+    link.click()
+
+    expect(page).to_have_url(re.compile(r"/evidence/?" + re.escape(anchor) + "$"))
+    expect(page.locator(anchor)).to_be_in_viewport()
+
+
+# --- the result's actions --------------------------------------------------------------------
+
+
+def test_copy_link_reopens_the_same_result_in_a_new_browser(new_context, open_page) -> None:
+    permissions = ["clipboard-read", "clipboard-write"]
+    page = new_context(permissions=permissions).new_page()
+    reach_result(page, open_page, PATHS["masters"])
+    headline = page.locator("#headline").inner_text()
+
+    page.get_by_role("button", name="Copy link", exact=True).click()
+    page.wait_for_function("async () => (await navigator.clipboard.readText()).includes('/result')")
+    link = page.evaluate("navigator.clipboard.readText()")
+
+    assert re.match(r"https?://[^/]+/result\?", link), link
+    other = new_context().new_page()  # nothing stored: only the link carries the answers
+    other.goto(link)
+    wait_for_hydration(other)
+    expect(other.locator("#headline")).to_have_text(headline)
+    check_result(other, PATHS["masters"])
+
+
+def test_download_json_holds_the_recommendation(page, open_page, tmp_path: Path) -> None:
+    reach_result(page, open_page, PATHS["diploma"])
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download JSON", exact=True).click()
+    saved = tmp_path / "result.json"
+    download.value.save_as(saved)
+
+    data = json.loads(saved.read_text())
+    assert "diploma" in json.dumps(data), data
+
+
+# --- whose questions: the person or a colleague ----------------------------------------------
+
+
+def test_supervisor_mode_asks_about_the_colleague(page, open_page) -> None:
+    start(page, open_page, audience="colleague")
+    expect(question(page, "healthcare_background").locator("legend")).to_contain_text(
+        "your colleague"
+    )
+    answer_all(page, PATHS["diploma"])
+    open_result(page)
+
+    expect(page.locator("#headline")).to_contain_text("your colleague")
+    expect(
+        page.get_by_role("heading", name="Discussion points for a supervision or appraisal meeting")
+    ).to_be_visible()
+
+
+def test_self_mode_speaks_to_the_person(page, open_page) -> None:
+    start(page, open_page, audience="self")
+    legend = question(page, "healthcare_background").locator("legend")
+    expect(legend).to_contain_text(re.compile(r"\byou\b|\byour\b", re.IGNORECASE))
+    expect(legend).not_to_contain_text("colleague")
+    answer_all(page, PATHS["diploma"])
+    open_result(page)
+
+    expect(page.locator("#headline")).not_to_contain_text("colleague")
+    expect(page.get_by_role("heading", name="Discussion points", exact=False)).to_have_count(0)
+
+
+# --- every page: accessibility and screenshots ------------------------------------------------
+
+
+def _assess_step(page: Page, open_page) -> None:
+    start(page, open_page)
+    answer_by_mouse(page, "healthcare_background", "Yes")
+    expect_step(page, "role")
+    question(page, "role").get_by_role("radio", name="Some teaching").click()
+
+
+def _assess_review(page: Page, open_page) -> None:
+    start(page, open_page)
+    answer_all(page, PATHS["diploma"])
+
+
+def _full_load(path: str) -> Callable[[Page, object], None]:
+    def reach(page: Page, open_page) -> None:
+        open_page(page, path)
+        expect(page.locator("h1").first).to_be_visible()
+
+    return reach
+
+
+PAGES: dict[str, Callable[[Page, object], None]] = {
+    "assess-question": _assess_step,
+    "assess-review": _assess_review,
+    "result-eligible": lambda page, open_page: reach_result(page, open_page, PATHS["diploma"]),
+    "result-not-eligible": lambda page, open_page: reach_result(
+        page, open_page, PATHS["not-eligible"]
+    ),
+    "result-supervisor": lambda page, open_page: reach_result(
+        page, open_page, PATHS["masters"], audience="colleague"
+    ),
+    "evidence": _full_load("/evidence"),
+    "method": _full_load("/method"),
+}
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("name", PAGES)
+def test_every_page_is_accessible_and_fits_the_width(
+    name, width, new_context, open_page, axe_audit, screenshot
+) -> None:
+    page = new_context(*WIDTHS[width]).new_page()
+    PAGES[name](page, open_page)
+    screenshot(page, name)
+
+    problems = [describe_violations(axe_audit(page)), horizontal_overflow(page)]
+
+    assert not any(problems), "\n".join(p for p in problems if p)
