@@ -1,4 +1,4 @@
-"""Printing a result: a clean one- or two-page summary without navigation or buttons."""
+"""Printing a result (a clean one- or two-page summary) and the result appearing without jumps."""
 
 from __future__ import annotations
 
@@ -47,3 +47,25 @@ def test_printed_result_is_a_short_clean_summary(page, open_page, query) -> None
 
     pages = pdf_pages(page.pdf(format="A4"))
     assert 1 <= pages <= 2, f"the printed result takes {pages} pages"
+
+
+LAYOUT_SHIFT_PROBE = """
+window.__layoutShift = 0;
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    if (!entry.hadRecentInput) window.__layoutShift += entry.value;
+  }
+}).observe({type: "layout-shift", buffered: true});
+"""
+
+
+@pytest.mark.parametrize("query", [RESULTS["certificate"], RESULTS["not-eligible"]])
+def test_the_result_appears_without_layout_shift(new_context, open_page, query) -> None:
+    # The page is served before the answers arrive; the space the result will take is kept, so
+    # nothing on screen jumps when it appears (cumulative layout shift well under 0.1).
+    page = new_context().new_page()
+    page.add_init_script(LAYOUT_SHIFT_PROBE)
+    open_page(page, f"/result?{query}")
+    expect(page.locator("#headline")).to_be_visible()
+    page.wait_for_timeout(500)
+    assert page.evaluate("window.__layoutShift") < 0.1
