@@ -26,7 +26,7 @@ PYTEST_ARGS ?=
 # Every recipe that runs Reflex, the tests or the benchmarks starts from the same environment.
 WITH_ENV := cd $(ROOT) && export ADVISOR_ROOT=$(ROOT) && . $(ROOT)/scripts/env.sh &&
 
-.PHONY: help install run test bench lint format clean distclean
+.PHONY: help install run test bench purge lint format clean distclean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  make %-10s %s\n", $$1, $$2}' \
@@ -54,6 +54,7 @@ $(BUN):
 
 run: install ## Check the content, then serve the app (prod build) on PORT (default 3000)
 	cd $(ROOT) && $(PY) -m advisor.content
+	cd $(ROOT) && $(PY) -m advisor.db migrate
 	$(WITH_ENV) exec reflex run --env prod --single-port \
 		--frontend-port $(PORT) --backend-port $(PORT)
 
@@ -76,6 +77,9 @@ $(AXE_STAMP):
 
 bench: install $(CHROMIUM) ## Run the benchmarks (python -m bench), page loads included
 	$(WITH_ENV) $(PY) -m bench
+
+purge: install ## Delete saved assessments older than ADVISOR_RETENTION_DAYS (default 365)
+	cd $(ROOT) && $(PY) -m advisor.db purge
 
 lint: install ## Check lint and formatting with ruff
 	cd $(ROOT) && $(PY) -m ruff check . && $(PY) -m ruff format --check .

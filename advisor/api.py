@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import hmac
+import re
+import uuid
+from collections.abc import Iterator
 from importlib.resources import files
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request, status
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
+from sqlalchemy import Engine
+from sqlmodel import Session
 
+from advisor import db
 from advisor.content import Content
 from advisor.rules import Profile, Question, Recommendation, recommend
 
@@ -34,6 +42,72 @@ class QuestionsOut(BaseModel):
     questions: list[Question]
 
 
+class SavedAssessment(BaseModel):
+    id: uuid.UUID
+    created_at: dt.datetime
+    share_path: str = Field(description="Opens the saved result, read-only: /r/<id>")
+    share_url: str
+    delete_token: str = Field(description="Shown once: needed to delete the saved result")
+    delete_path: str = Field(description="A page that deletes the saved result after confirming")
+    result: Recommendation
+
+
+class StoredAssessment(BaseModel):
+    id: uuid.UUID
+    created_at: dt.datetime
+    answers: Profile
+    recommended: str | None
+    confidence: str | None
+    evidence_version: str = Field(description="The evidence the saved result was computed with")
+    current: Recommendation = Field(
+        description="The same answers under today's evidence (differs only if it changed)"
+    )
+
+
+class Problem(BaseModel):
+    detail: str
+
+
+# An embedding page's origin: scheme://host[:port], nothing else.
+ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$")
+
+
+def origin_of(value: str | None, default: str) -> str:
+    """A valid origin from a request, or `default` ("advisor", "api")."""
+    if value and len(value) <= 255 and ORIGIN.match(value):
+        return value.lower()
+    return default
+
+
+def _session(request: Request) -> Iterator[Session]:
+    with Session(request.app.state.engine or db.default_engine()) as session:
+        yield session
+
+
+def _admin(request: Request, authorization: Annotated[str | None, Header()] = None) -> None:
+    """Insights need the admin token, compared in constant time; none configured: disabled."""
+    token: str = request.app.state.admin_token
+    if not token:
+        raise HTTPException(
+            status.HTTP_503_SERVICE_UNAVAILABLE,
+            "Insights are disabled: set ADVISOR_ADMIN_TOKEN to a long random value and "
+            "restart the advisor to enable them.",
+        )
+    scheme, _, given = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(
+        given.strip().encode(), token.encode()
+    ):
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED,
+            "Send the admin token as 'Authorization: Bearer <token>'.",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+
+
+DbSession = Annotated[Session, Depends(_session)]
+Admin = Annotated[None, Depends(_admin)]
+
+
 class FieldError(BaseModel):
     field: str = Field(description="The offending field, e.g. 'motivations[2]' ('' for the body)")
     message: str
@@ -50,7 +124,8 @@ def _field(loc: tuple[Any, ...], kind: str) -> str:
     if kind == "json_invalid":
         return "body"  # its loc holds a character position, not a field
     out = ""
-    for part in loc[1:] if loc and loc[0] == "body" else loc:
+    sources = ("body", "path", "query", "header")
+    for part in loc[1:] if loc and loc[0] in sources else loc:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
@@ -84,8 +159,43 @@ async def _validation_problem(_: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(status_code=422, content=jsonable_encoder(ValidationProblem(detail=errors)))
 
 
-def create_api(content: Content) -> FastAPI:
-    """The FastAPI app Reflex mounts beside its own routes (`rx.App(api_transformer=...)`)."""
+def security_headers(frame_ancestors: str):
+    """ASGI middleware adding the advisor's security headers to every response, pages included:
+    which sites may frame it (CSP frame-ancestors), no MIME sniffing, a strict referrer."""
+    headers = [
+        (b"content-security-policy", f"frame-ancestors {frame_ancestors}".encode()),
+        (b"x-content-type-options", b"nosniff"),
+        (b"referrer-policy", b"strict-origin-when-cross-origin"),
+    ]
+    names = {name for name, _ in headers}
+
+    def wrap(app):
+        async def asgi(scope, receive, send):
+            if scope["type"] != "http":
+                return await app(scope, receive, send)
+
+            async def send_with_headers(message):
+                if message["type"] == "http.response.start":
+                    kept = [(k, v) for k, v in message.get("headers", []) if k.lower() not in names]
+                    message = {**message, "headers": kept + headers}
+                await send(message)
+
+            return await app(scope, receive, send_with_headers)
+
+        return asgi
+
+    return wrap
+
+
+def create_api(
+    content: Content, *, engine: Engine | None = None, admin_token: str | None = None
+) -> FastAPI:
+    """The FastAPI app Reflex mounts beside its own routes (`rx.App(api_transformer=...)`).
+
+    `engine` and `admin_token` default to the settings; tests pass their own.
+    """
+    from advisor.settings import settings
+
     api = FastAPI(
         title="Programme advisor API",
         version="1",
@@ -100,6 +210,8 @@ def create_api(content: Content) -> FastAPI:
         redoc_url=None,
         openapi_url=OPENAPI_URL,
     )
+    api.state.engine = engine
+    api.state.admin_token = settings.admin_token if admin_token is None else admin_token
     api.add_exception_handler(RequestValidationError, _validation_problem)
     api.mount(
         SWAGGER_STATIC,
@@ -152,5 +264,111 @@ def create_api(content: Content) -> FastAPI:
     @api.get(f"{API_V1}/health", response_model=Health, tags=["service"], summary="Liveness")
     def get_health() -> Health:
         return health
+
+    @api.post(
+        f"{API_V1}/assessments",
+        status_code=status.HTTP_201_CREATED,
+        response_model=SavedAssessment,
+        responses={422: {"model": ValidationProblem, "description": "A field is invalid"}},
+        tags=["saved results"],
+        summary="Save a result and get a link to it (and a token to delete it)",
+    )
+    def save(
+        profile: Profile,
+        request: Request,
+        s: DbSession,
+        origin: Annotated[str | None, Header(include_in_schema=False)] = None,
+    ) -> SavedAssessment:
+        result = recommend(profile, content)
+        record, delete_token = db.save_assessment(
+            session=s, profile=profile, result=result, origin=origin_of(origin, "api")
+        )
+        path = f"/r/{record.id}"
+        return SavedAssessment(
+            id=record.id,
+            created_at=record.created_utc(),
+            share_path=path,
+            share_url=str(request.base_url).rstrip("/") + path,
+            delete_token=delete_token,
+            delete_path=f"{path}/delete?token={delete_token}",
+            result=result,
+        )
+
+    @api.get(
+        f"{API_V1}/assessments/{{assessment_id}}",
+        response_model=StoredAssessment,
+        responses={404: {"model": Problem}},
+        tags=["saved results"],
+        summary="A saved result",
+    )
+    def get_saved(assessment_id: uuid.UUID, s: DbSession) -> StoredAssessment:
+        record = db.get_assessment(session=s, assessment_id=assessment_id)
+        if record is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, "No saved result has this id.")
+        answers = record.profile()
+        return StoredAssessment(
+            id=record.id,
+            created_at=record.created_utc(),
+            answers=answers,
+            recommended=record.recommended,
+            confidence=record.confidence,
+            evidence_version=record.evidence_version,
+            current=recommend(answers, content),
+        )
+
+    @api.delete(
+        f"{API_V1}/assessments/{{assessment_id}}",
+        status_code=status.HTTP_204_NO_CONTENT,
+        responses={403: {"model": Problem}, 404: {"model": Problem}},
+        tags=["saved results"],
+        summary="Delete a saved result with the token given when it was saved",
+    )
+    def delete_saved(
+        assessment_id: uuid.UUID,
+        s: DbSession,
+        x_delete_token: Annotated[str | None, Header()] = None,
+        token: Annotated[str | None, Query(max_length=100)] = None,
+    ) -> Response:
+        given = x_delete_token or token
+        if not given:
+            raise HTTPException(
+                status.HTTP_403_FORBIDDEN,
+                "The delete token is missing: send it as the X-Delete-Token header.",
+            )
+        outcome = db.delete_assessment(session=s, assessment_id=assessment_id, token=given)
+        if outcome == "not_found":
+            raise HTTPException(status.HTTP_404_NOT_FOUND, "No saved result has this id.")
+        if outcome == "forbidden":
+            raise HTTPException(status.HTTP_403_FORBIDDEN, "The delete token does not match.")
+        return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+    secured = {
+        401: {"model": Problem, "description": "Missing or wrong token"},
+        503: {"model": Problem, "description": "Insights are disabled (no token configured)"},
+    }
+
+    @api.get(
+        f"{API_V1}/insights",
+        response_model=db.Insights,
+        responses=secured,
+        tags=["insights"],
+        summary="Aggregate counts of saved assessments; cells under 5 suppressed",
+    )
+    def get_insights(_: Admin, s: DbSession) -> db.Insights:
+        return db.insights(session=s)
+
+    @api.get(
+        f"{API_V1}/insights.csv",
+        response_class=PlainTextResponse,
+        responses=secured,
+        tags=["insights"],
+        summary="The insights as CSV",
+    )
+    def get_insights_csv(_: Admin, s: DbSession) -> PlainTextResponse:
+        return PlainTextResponse(
+            db.insights_csv(db.insights(session=s)),
+            media_type="text/csv",
+            headers={"Content-Disposition": 'attachment; filename="advisor-insights.csv"'},
+        )
 
     return api

@@ -118,6 +118,13 @@ def start_server(port: int, log_path: Path, workdir: Path = TEST_SERVER_DIR) -> 
     }
     env["REFLEX_WEB_WORKDIR"] = str(workdir / "web")
     env["REFLEX_STATES_WORKDIR"] = str(workdir / "states")
+    # Each test server saves into its own fresh SQLite file, never the developer's data/.
+    database = workdir / "advisor.db"
+    for stale in workdir.glob("advisor.db*"):
+        stale.unlink()
+    for name in ("DATABASE_URL", "REFLEX_DB_URL"):
+        env.pop(name, None)
+    env.setdefault("ADVISOR_DATABASE_URL", f"sqlite:///{database}")
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             ["make", "--no-print-directory", "run", f"PORT={port}"],
