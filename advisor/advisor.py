@@ -16,7 +16,7 @@ except ContentError as exc:
 
 from advisor import styles  # noqa: E402 - only once the content is known to be valid
 from advisor.api import create_api, security_headers  # noqa: E402
-from advisor.pages import assess, evidence, landing, method, result  # noqa: E402
+from advisor.pages import assess, evidence, landing, method, result, saved  # noqa: E402
 from advisor.settings import settings  # noqa: E402
 from advisor.state import AnswersState  # noqa: E402
 
@@ -49,3 +49,17 @@ app.add_page(
     evidence.evidence, route=evidence.ROUTE, title=evidence.TITLE, description=evidence.DESCRIPTION
 )
 app.add_page(method.method, route=method.ROUTE, title=method.TITLE, description=method.DESCRIPTION)
+app.add_page(
+    saved.saved,
+    route=saved.ROUTE,
+    title=saved.TITLE,
+    description=saved.DESCRIPTION,
+    on_load=saved.SavedState.load,
+)
+app.add_page(
+    saved.delete,
+    route=saved.DELETE_ROUTE,
+    title="Delete a saved result | Programme advisor",
+    description="Delete a saved result of the programme advisor.",
+    on_load=saved.DeleteState.reset_outcome,
+)

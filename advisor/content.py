@@ -21,6 +21,7 @@ from advisor.evidence import (
     FindingsFile,
     Outcome,
     OutcomesFile,
+    ProgrammeDetails,
     Quotation,
     QuotationsFile,
     Study,
@@ -48,6 +49,7 @@ FILES: dict[str, type[BaseModel]] = {
     "outcomes.yaml": OutcomesFile,
     "questions.yaml": QuestionsFile,
     "rules.yaml": RulesFile,
+    "programme.yaml": ProgrammeDetails,
 }
 
 
@@ -91,6 +93,7 @@ class Content(BaseModel):
     outcomes: list[Outcome]
     questions: list[Question]
     rules: RulesFile
+    programme: ProgrammeDetails
     _engine: Engine = PrivateAttr()
 
     @property
@@ -448,6 +451,7 @@ def load_content(folder: Path | str) -> Content:
     outcomes_file: OutcomesFile | None = parsed.get("outcomes.yaml")
     questions_file: QuestionsFile | None = parsed.get("questions.yaml")
     rules_file: RulesFile | None = parsed.get("rules.yaml")
+    programme: ProgrammeDetails | None = parsed.get("programme.yaml")
 
     theme_ids: set[str] | None = None
     if themes_file is not None:
@@ -467,11 +471,18 @@ def load_content(folder: Path | str) -> Content:
         _check_questions(questions_file, problems)
     if rules_file is not None:
         _check_rules(rules_file, questions, findings, problems)
+    if programme is not None:
+        missing = [e for e in EXIT_POINTS if e not in programme.exit_points]
+        for exit_point in missing:
+            problems.append(
+                Problem("programme.yaml", "exit_points", f"has no entry for the {exit_point}")
+            )
 
     if problems:
         raise ContentError(folder, problems)
     assert study and themes_file and findings_file and quotations_file  # noqa: S101 - for typing
     assert outcomes_file and questions_file and rules_file and findings  # noqa: S101
+    assert programme  # noqa: S101
 
     evidence_version = f"{study.version}+{digest.hexdigest()[:10]}"
     content = Content(
@@ -483,6 +494,7 @@ def load_content(folder: Path | str) -> Content:
         outcomes=outcomes_file.outcomes,
         questions=questions_file.questions,
         rules=rules_file,
+        programme=programme,
     )
     caveats = [*rules_file.caveats, *(Caveat(id=x.id, text=x.text) for x in study.limitations)]
     content._engine = compile_engine(

@@ -189,6 +189,27 @@ class Outcome(Frozen):
     evidence_note: Text
 
 
+class ExitPointDetails(Frozen):
+    credits: int | None = Field(default=None, ge=1, le=1000)
+    typical_duration: Text | None = None
+
+
+class ProgrammeDetails(Frozen):
+    """content/programme.yaml: the programme shown beside a recommendation. Empty (null) fields
+    are shown as "not stated" rather than guessed."""
+
+    name: Text
+    provider: Text
+    source: Text = Field(description="Where these details come from")
+    duration: Text | None = None
+    study_modes: list[Text] = Field(default_factory=list)
+    entry_requirement: Text | None = None
+    exit_points: dict[ExitPoint, ExitPointDetails]
+    fees_note: Text | None = None
+    apply_url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
+    contact: Text | None = None
+
+
 class ThemesFile(Frozen):
     themes: list[Theme] = Field(min_length=1)
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import reflex as rx
+from sqlmodel import Session
 
-from advisor.answers import decode, encode
+from advisor import db
+from advisor.answers import decode, encode, to_profile
+from advisor.rules import recommend
 from advisor.runtime import CONTENT, assessment
 from advisor.view import Assessment
 
@@ -19,24 +22,14 @@ def _view(stored: str) -> Assessment:
     return assessment(stored)
 
 
-class AnswersState(rx.State):
-    """Answers in their text form (see advisor.answers) and the questionnaire's position.
+class ResultVars(rx.State, mixin=True):
+    """Everything a result page shows, derived from one answers text in `stored`.
 
-    Both live in the browser's localStorage, so a reload or a backend restart loses nothing;
-    every other var is derived from them.
+    Shared by the live answers (AnswersState, kept in the browser) and a saved result
+    (advisor.pages.saved), so both pages render the same components.
     """
 
-    stored: str = rx.LocalStorage("", name="advisor_answers", sync=True)
-    position: str = rx.LocalStorage("0", name="advisor_step")
-    # A message beside the current question when Next is pressed without an answer.
-    error: str = ""
-    # Set when a shared link carried answers the advisor could not use.
-    link_problem: str = ""
-    # True after "Change" on the review: Next then returns to the review (or to the first
-    # question still unanswered) instead of walking through every later question again.
-    editing: bool = False
-
-    # --- derived: the questionnaire ---------------------------------------------------------
+    stored: str = ""
 
     @rx.var
     def audience(self) -> str:
@@ -45,59 +38,6 @@ class AnswersState(rx.State):
     @rx.var
     def is_supervisor(self) -> bool:
         return _view(self.stored).answers.audience == "supervisor"
-
-    @rx.var
-    def asked(self) -> list[str]:
-        return _view(self.stored).ask
-
-    @rx.var
-    def total(self) -> int:
-        return len(_view(self.stored).ask)
-
-    @rx.var
-    def step(self) -> int:
-        """The current step: a question's index, or `total` for the review."""
-        total = len(_view(self.stored).ask)
-        try:
-            return max(0, min(int(self.position), total))
-        except ValueError:
-            return 0
-
-    @rx.var
-    def current_question(self) -> str:
-        view = _view(self.stored)
-        try:
-            index = int(self.position)
-        except ValueError:
-            index = 0
-        return view.ask[index] if 0 <= index < len(view.ask) else "review"
-
-    @rx.var
-    def choices(self) -> dict[str, str]:
-        """The chosen option of each single-choice question, as the radio groups' values."""
-        answers = _view(self.stored).answers
-        out = {}
-        for qid in QUESTION_IDS:
-            value = getattr(answers, qid)
-            if isinstance(value, bool):
-                out[qid] = "yes" if value else "no"
-            elif isinstance(value, str):
-                out[qid] = value
-            else:
-                out[qid] = ""
-        return out
-
-    @rx.var
-    def motivations(self) -> list[str]:
-        return list(_view(self.stored).answers.motivations)
-
-    @rx.var
-    def review(self) -> list[dict[str, Any]]:
-        return _view(self.stored).review
-
-    @rx.var
-    def has_answers(self) -> bool:
-        return bool(self.stored)
 
     # --- derived: the result ----------------------------------------------------------------
 
@@ -167,10 +107,110 @@ class AnswersState(rx.State):
         """A path that reopens these answers' result anywhere (answers only, nothing personal)."""
         return f"/result?{_view(self.stored).query}"
 
+    @rx.event
+    def download_json(self):
+        view = _view(self.stored)
+        if not view.complete:
+            return
+        return rx.download(
+            data=view.result_json,
+            filename="programme-advisor-result.json",
+            mime_type="application/json",
+        )
+
+
+class AnswersState(ResultVars, rx.State):
+    """Answers in their text form (see advisor.answers) and the questionnaire's position.
+
+    Both live in the browser's localStorage, so a reload or a backend restart loses nothing;
+    every other var is derived from them.
+    """
+
+    stored: str = rx.LocalStorage("", name="advisor_answers", sync=True)
+    position: str = rx.LocalStorage("0", name="advisor_step")
+    # A message beside the current question when Next is pressed without an answer.
+    error: str = ""
+    # Set when a shared link carried answers the advisor could not use.
+    link_problem: str = ""
+    # True after "Change" on the review: Next then returns to the review (or to the first
+    # question still unanswered) instead of walking through every later question again.
+    editing: bool = False
+    # Where the advisor is used: "advisor", or the origin of a site embedding it (/embed).
+    origin: str = "advisor"
+    # After "Save and get a link": the saved result's id and its one-time delete token. Changing
+    # an answer forgets them (the saved result keeps the answers it was saved with).
+    saved_id: str = ""
+    saved_token: str = ""
+    save_error: str = ""
+
+    @rx.var
+    def saved_delete_path(self) -> str:
+        if not self.saved_id:
+            return ""
+        return f"/r/{self.saved_id}/delete?token={self.saved_token}"
+
+    # --- derived: the questionnaire ---------------------------------------------------------
+
+    @rx.var
+    def asked(self) -> list[str]:
+        return _view(self.stored).ask
+
+    @rx.var
+    def total(self) -> int:
+        return len(_view(self.stored).ask)
+
+    @rx.var
+    def step(self) -> int:
+        """The current step: a question's index, or `total` for the review."""
+        total = len(_view(self.stored).ask)
+        try:
+            return max(0, min(int(self.position), total))
+        except ValueError:
+            return 0
+
+    @rx.var
+    def current_question(self) -> str:
+        view = _view(self.stored)
+        try:
+            index = int(self.position)
+        except ValueError:
+            index = 0
+        return view.ask[index] if 0 <= index < len(view.ask) else "review"
+
+    @rx.var
+    def choices(self) -> dict[str, str]:
+        """The chosen option of each single-choice question, as the radio groups' values."""
+        answers = _view(self.stored).answers
+        out = {}
+        for qid in QUESTION_IDS:
+            value = getattr(answers, qid)
+            if isinstance(value, bool):
+                out[qid] = "yes" if value else "no"
+            elif isinstance(value, str):
+                out[qid] = value
+            else:
+                out[qid] = ""
+        return out
+
+    @rx.var
+    def motivations(self) -> list[str]:
+        return list(_view(self.stored).answers.motivations)
+
+    @rx.var
+    def review(self) -> list[dict[str, Any]]:
+        return _view(self.stored).review
+
+    @rx.var
+    def has_answers(self) -> bool:
+        return bool(self.stored)
+
     # --- handlers ---------------------------------------------------------------------------
 
     def _save(self, answers: Any) -> None:
-        self.stored = encode(answers)
+        text = encode(answers)
+        if text != self.stored:
+            self.saved_id = self.saved_token = self.save_error = ""
+        self.stored = text
 
     @rx.event
     def set_answer(self, question_id: str, value: str) -> None:
@@ -272,12 +312,21 @@ class AnswersState(rx.State):
         self.position = str(len(_view(self.stored).ask))
 
     @rx.event
-    def download_json(self):
-        view = _view(self.stored)
-        if not view.complete:
+    def save_result(self):
+        """Store the result (answers and outcome only) and show its link and delete link."""
+        profile = to_profile(decode(self.stored)[0])
+        if profile is None or self.saved_id:
             return
-        return rx.download(
-            data=view.result_json,
-            filename="programme-advisor-result.json",
-            mime_type="application/json",
-        )
+        try:
+            with Session(db.default_engine()) as session:
+                record, token = db.save_assessment(
+                    session=session,
+                    profile=profile,
+                    result=recommend(profile, CONTENT),
+                    origin=self.origin,
+                )
+        except Exception:  # noqa: BLE001 - any database failure: say so, keep the answers
+            self.save_error = "The result could not be saved just now. Please try again."
+            return
+        self.saved_id, self.saved_token, self.save_error = str(record.id), token, ""
+        return rx.set_focus("saved")

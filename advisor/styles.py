@@ -104,6 +104,16 @@ LEGEND_STYLE = {
 REVIEW_ROW_STYLE = {"border_bottom": f"1px solid {BORDER}", "padding_y": SPACE_S}
 REVIEW_TERM_STYLE = {"font_weight": "600", "color": TEXT_MUTED, "font_size": "0.9375rem"}
 
+# --- Programme details beside the result ---
+DETAIL_ROW_STYLE = {
+    "display": "flex",
+    "flex_wrap": "wrap",
+    "gap": "0 0.75rem",
+    "padding_y": "0.2rem",
+}
+DETAIL_TERM_STYLE = {"font_weight": "600", "min_width": "16rem"}
+DETAIL_VALUE_STYLE = {"margin": "0"}
+
 # --- Result --------------------------------------------------------------------------------
 RESULT_MIN_HEIGHT = "60rem"
 PLAIN_LIST_STYLE = {"list_style": "none", "padding": "0", "margin": "0"}
@@ -163,3 +173,24 @@ TARGET_STYLE = {
         "border_radius": RADIUS,
     },
 }
+
+# --- Insights page (appended) ---------------------------------------------------------------
+
+FIELD_LABEL_STYLE = {"display": "block", "font_weight": "600", "margin_bottom": SPACE_XS}
+# Long enough to show most of a pasted 43-character token.
+TOKEN_INPUT_WIDTH = "28rem"
+# Count tables: ruled rows; counts right-aligned in tabular figures so they line up.
+TABLE_CELL_STYLE = {
+    "text_align": "left",
+    "padding": SPACE_S,
+    "border_bottom": f"1px solid {BORDER}",
+    "vertical_align": "top",
+}
+TABLE_ROW_HEAD_STYLE = {**TABLE_CELL_STYLE, "font_weight": "normal", "overflow_wrap": "anywhere"}
+TABLE_NUMBER_STYLE = {
+    **TABLE_CELL_STYLE,
+    "text_align": "right",
+    "font_variant_numeric": "tabular-nums",
+    "white_space": "nowrap",
+}
+TABLE_SUPPRESSED_STYLE = {**TABLE_NUMBER_STYLE, "color": TEXT_MUTED, "font_style": "italic"}

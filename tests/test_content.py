@@ -264,6 +264,18 @@ BROKEN: list[tuple[str, str, Callable[[Path], None], list[str]]] = [
         ["study.yaml", "sample.groups[0] (id: gender).rows", "add up to 28"],
     ),
     (
+        "programme-lacks-an-exit-point",
+        "programme.yaml",
+        lambda f: edit(f, "programme.yaml", lambda d: d["exit_points"].pop("diploma")),
+        ["programme.yaml", "exit_points", "no entry for the diploma"],
+    ),
+    (
+        "programme-application-link-not-a-url",
+        "programme.yaml",
+        lambda f: edit(f, "programme.yaml", lambda d: d.update(apply_url="apply here")),
+        ["programme.yaml", "apply_url", "pattern"],
+    ),
+    (
         "rule-without-a-finding",
         "rules.yaml",
         lambda f: edit(

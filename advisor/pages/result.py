@@ -10,6 +10,7 @@ from advisor.components.layout import page, paragraph, section
 from advisor.evidence import STRENGTH_LABELS, Outcome
 from advisor.runtime import CONTENT
 from advisor.state import AnswersState as S
+from advisor.state import ResultVars
 
 ROUTE = "/result"
 TITLE = "Your result | Programme advisor"
@@ -73,7 +74,7 @@ def _quote(quote: rx.Var) -> rx.Component:
     )
 
 
-def _outcome(outcome: Outcome) -> rx.Component:
+def _outcome(S: type[ResultVars], outcome: Outcome) -> rx.Component:
     exit_point = outcome.exit_point
     chosen = S.recommended == exit_point
     return rx.el.article(
@@ -105,7 +106,7 @@ def _outcome(outcome: Outcome) -> rx.Component:
     )
 
 
-def _chart() -> rx.Component:
+def _chart(S: type[ResultVars]) -> rx.Component:
     return rx.box(
         rx.recharts.bar_chart(
             rx.recharts.bar(data_key="score", fill=rx.color(styles.ACCENT, 9), name="Score"),
@@ -165,7 +166,34 @@ def _supervisor_points() -> rx.Component:
     )
 
 
-def _actions() -> rx.Component:
+def _saved_panel() -> rx.Component:
+    """After "Save and get a link": the read-only link and the one-time delete link."""
+    link = rx.Var("window.location.origin").to(str) + "/r/" + S.saved_id
+    return rx.box(
+        rx.text("Saved. ", rx.link("Open the saved result", href="/r/" + S.saved_id), as_="p"),
+        rx.text(
+            "Keep the delete link if you may want to remove it later: it is shown only once. ",
+            rx.link("Delete link", href=S.saved_delete_path),
+            as_="p",
+            size="2",
+        ),
+        rx.button(
+            "Copy the saved link",
+            on_click=[rx.set_clipboard(link), rx.toast("Saved link copied.")],
+            variant="soft",
+            size="2",
+            type="button",
+            margin_top=styles.SPACE_S,
+        ),
+        id="saved",
+        role="status",
+        style=styles.CALLOUT_STYLE,
+        margin_top=styles.SPACE_M,
+    )
+
+
+def live_actions() -> rx.Component:
+    """Actions on the person's own result: print, download, copy, save, start again."""
     return rx.box(
         rx.heading("Keep or share this result", as_="h2", size="4", margin_bottom=styles.SPACE_S),
         rx.flex(
@@ -185,16 +213,27 @@ def _actions() -> rx.Component:
                 variant="soft",
                 type="button",
             ),
+            rx.button(
+                "Save and get a link",
+                on_click=S.save_result,
+                variant="soft",
+                type="button",
+                disabled=S.saved_id != "",
+            ),
             rx.button("Start again", on_click=S.start_again, variant="outline", type="button"),
             gap=styles.SPACE_S,
             wrap="wrap",
         ),
         rx.text(
-            "The link holds only your multiple-choice answers, nothing that identifies you.",
+            "Links hold only your multiple-choice answers, nothing that identifies you. Saving "
+            "stores the answers and the result, without any name or address, until you delete "
+            "it or the retention period ends.",
             size="2",
             color=styles.TEXT_MUTED,
             margin_top=styles.SPACE_S,
         ),
+        rx.cond(S.save_error != "", rx.callout(S.save_error, color_scheme="red", role="alert")),
+        rx.cond(S.saved_id != "", _saved_panel()),
         class_name="no-print",
         margin_top=styles.SPACE_XL,
     )
@@ -226,7 +265,51 @@ def _next_steps() -> rx.Component:
     )
 
 
-def _eligible() -> rx.Component:
+def _programme(S: type[ResultVars]) -> rx.Component:
+    """The programme's details (content/programme.yaml) beside the recommendation."""
+    details = CONTENT.programme
+    not_stated = "Not stated"
+
+    def row(label: str, value: rx.Component | str) -> rx.Component:
+        return rx.el.div(
+            rx.el.dt(label, style=styles.DETAIL_TERM_STYLE),
+            rx.el.dd(value, style=styles.DETAIL_VALUE_STYLE),
+            style=styles.DETAIL_ROW_STYLE,
+        )
+
+    def per_exit(attribute: str, suffix: str = "") -> rx.Component:
+        values = {
+            e: (f"{getattr(d, attribute)}{suffix}" if getattr(d, attribute) else not_stated)
+            for e, d in details.exit_points.items()
+        }
+        return rx.match(S.recommended, *values.items(), not_stated)
+
+    return rx.box(
+        rx.heading(details.name, as_="h2", size="4"),
+        rx.text(details.provider, as_="p", color=styles.TEXT_MUTED, size="2"),
+        rx.el.dl(
+            row("Credits at this level", per_exit("credits", " credits")),
+            row("Typical duration at this level", per_exit("typical_duration")),
+            row("Whole programme", details.duration or not_stated),
+            row("Ways to study", ", ".join(details.study_modes) or not_stated),
+            row("Fees", details.fees_note or not_stated),
+            row(
+                "How to apply",
+                rx.link(details.apply_url, href=details.apply_url, is_external=True)
+                if details.apply_url
+                else not_stated,
+            ),
+            row("Contact", details.contact or not_stated),
+            margin_y=styles.SPACE_S,
+        ),
+        rx.text(details.source, as_="p", size="1", color=styles.TEXT_MUTED),
+        id="programme",
+        style=styles.CARD_STYLE,
+        margin_top=styles.SPACE_L,
+    )
+
+
+def _eligible(S: type[ResultVars], actions: rx.Component) -> rx.Component:
     return rx.box(
         rx.heading(S.headline, as_="h1", size="7", id="headline"),
         rx.flex(
@@ -243,6 +326,7 @@ def _eligible() -> rx.Component:
             color=styles.TEXT_MUTED,
             margin_top=styles.SPACE_S,
         ),
+        _programme(S),
         rx.cond(S.is_supervisor, _supervisor_points()),
         section(
             "why",
@@ -297,7 +381,7 @@ def _eligible() -> rx.Component:
                 rx.link("How it decides", href="/method", color=styles.ACCENT_TEXT),
                 ".",
             ),
-            _chart(),
+            _chart(S),
             class_name="no-print",
         ),
         section(
@@ -308,7 +392,7 @@ def _eligible() -> rx.Component:
                 "strong the evidence is."
             ),
             rx.grid(
-                *[_outcome(o) for o in CONTENT.outcomes],
+                *[_outcome(S, o) for o in CONTENT.outcomes],
                 columns=rx.breakpoints(initial="1", md="3"),
                 gap=styles.SPACE_M,
             ),
@@ -327,21 +411,25 @@ def _eligible() -> rx.Component:
         ),
         _caveats(),
         _next_steps(),
-        _actions(),
+        actions,
     )
 
 
-def _ineligible() -> rx.Component:
+def _ineligible(S: type[ResultVars], actions: rx.Component) -> rx.Component:
     return rx.box(
         rx.heading("The advisor cannot recommend a level", as_="h1", size="7", id="headline"),
         rx.text(S.explanation, as_="p", margin_top=styles.SPACE_M),
-        rx.flex(
-            rx.button("Change my answer", on_click=S.go_to_step(0), variant="soft", type="button"),
-            rx.button("Start again", on_click=S.start_again, variant="outline", type="button"),
-            gap=styles.SPACE_S,
-            margin_top=styles.SPACE_L,
-            class_name="no-print",
-        ),
+        actions,
+    )
+
+
+def live_ineligible_actions() -> rx.Component:
+    return rx.flex(
+        rx.button("Change my answer", on_click=S.go_to_step(0), variant="soft", type="button"),
+        rx.button("Start again", on_click=S.start_again, variant="outline", type="button"),
+        gap=styles.SPACE_S,
+        margin_top=styles.SPACE_L,
+        class_name="no-print",
     )
 
 
@@ -357,17 +445,24 @@ def _incomplete() -> rx.Component:
     )
 
 
+def result_view(
+    S: type[ResultVars], actions: rx.Component, ineligible_actions: rx.Component
+) -> rx.Component:
+    """A result, for any state holding answers: the person's own, or a saved one."""
+    return rx.cond(
+        S.complete,
+        rx.cond(S.eligible, _eligible(S, actions), _ineligible(S, ineligible_actions)),
+        _incomplete(),
+    )
+
+
 def result() -> rx.Component:
     """The page at /result."""
     return page(
         rx.cond(S.link_problem != "", rx.callout(S.link_problem, color_scheme="amber")),
         rx.cond(
             rx.State.is_hydrated,
-            rx.cond(
-                S.complete,
-                rx.cond(S.eligible, _eligible(), _ineligible()),
-                _incomplete(),
-            ),
+            result_view(S, live_actions(), live_ineligible_actions()),
             rx.box(min_height=styles.RESULT_MIN_HEIGHT, aria_busy="true"),
         ),
         wide=True,

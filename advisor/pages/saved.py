@@ -1,0 +1,219 @@
+"""A saved result, read-only at /r/<id>, and the page that deletes it with its one-time token."""
+
+from __future__ import annotations
+
+import uuid
+
+import reflex as rx
+from sqlmodel import Session
+
+from advisor import db, styles
+from advisor.answers import Answers, encode
+from advisor.components.layout import page, paragraph
+from advisor.evidence import EXIT_POINT_NAMES
+from advisor.pages.result import result_view
+from advisor.runtime import CONTENT
+from advisor.state import ResultVars
+
+ROUTE = "/r/[result_id]"
+DELETE_ROUTE = "/r/[result_id]/delete"
+TITLE = "Saved result | Programme advisor"
+DESCRIPTION = "A saved result of the programme advisor, read-only."
+
+
+def _id_from_path(path: str) -> uuid.UUID | None:
+    parts = [p for p in path.split("/") if p]
+    if len(parts) >= 2 and parts[0] == "r":
+        try:
+            return uuid.UUID(parts[1])
+        except ValueError:
+            return None
+    return None
+
+
+class SavedState(ResultVars, rx.State):
+    """One saved result: its answers text (everything else derives from it) and when it was
+    saved. Loaded from the database on each visit; nothing here is kept in the browser."""
+
+    found: bool = False
+    loaded: bool = False
+    saved_on: str = ""
+    saved_recommended: str = ""
+    saved_evidence_version: str = ""
+
+    @rx.var
+    def evidence_changed(self) -> bool:
+        return bool(self.saved_evidence_version) and (
+            self.saved_evidence_version != CONTENT.evidence_version
+        )
+
+    @rx.var
+    def saved_recommendation_name(self) -> str:
+        return EXIT_POINT_NAMES.get(self.saved_recommended, "")
+
+    @rx.event
+    def load(self) -> None:
+        self.loaded = False
+        assessment_id = _id_from_path(self.router.url.path)
+        record = None
+        if assessment_id is not None:
+            with Session(db.default_engine()) as session:
+                record = db.get_assessment(session=session, assessment_id=assessment_id)
+        self.found = record is not None
+        if record is None:
+            self.stored = ""
+        else:
+            profile = record.profile()
+            self.stored = encode(Answers(**profile.model_dump()))
+            self.saved_on = f"{record.created_utc():%d %B %Y}"
+            self.saved_recommended = record.recommended or ""
+            self.saved_evidence_version = record.evidence_version
+        self.loaded = True
+
+
+class DeleteState(rx.State):
+    """Deleting a saved result: the token comes in the link, and a button confirms."""
+
+    outcome: str = ""  # "", "deleted", "not_found", "forbidden"
+
+    @rx.event
+    def reset_outcome(self) -> None:
+        self.outcome = ""
+
+    @rx.event
+    def confirm(self) -> None:
+        assessment_id = _id_from_path(self.router.url.path)
+        token = self.router.url.query_parameters.get("token", "")
+        if assessment_id is None:
+            self.outcome = "not_found"
+            return
+        with Session(db.default_engine()) as session:
+            self.outcome = db.delete_assessment(
+                session=session, assessment_id=assessment_id, token=token
+            )
+
+
+def _saved_actions() -> rx.Component:
+    return rx.flex(
+        rx.button(
+            "Print or save as PDF",
+            on_click=rx.call_script("window.print()"),
+            variant="soft",
+            type="button",
+        ),
+        rx.button(
+            "Download JSON", on_click=SavedState.download_json, variant="soft", type="button"
+        ),
+        rx.button(rx.link("Make your own assessment", href="/assess"), as_child=True),
+        gap=styles.SPACE_S,
+        wrap="wrap",
+        margin_top=styles.SPACE_XL,
+        class_name="no-print",
+    )
+
+
+def _banner() -> rx.Component:
+    return rx.box(
+        rx.text(
+            "A saved result from ",
+            SavedState.saved_on,
+            ". It is read-only: the answers cannot be changed here.",
+            as_="p",
+        ),
+        rx.cond(
+            SavedState.evidence_changed,
+            rx.text(
+                "The evidence behind the advisor has been updated since it was saved (it then "
+                "suggested the ",
+                SavedState.saved_recommendation_name,
+                "). What follows uses today's evidence.",
+                as_="p",
+                weight="medium",
+            ),
+        ),
+        style=styles.CALLOUT_STYLE,
+        margin_bottom=styles.SPACE_L,
+        id="saved-banner",
+    )
+
+
+def _not_found() -> rx.Component:
+    return rx.box(
+        rx.heading("No saved result here", as_="h1", size="7", id="headline"),
+        paragraph(
+            "This link does not lead to a saved result. It may have been deleted, or removed "
+            "after the retention period. ",
+            rx.link("Start a new assessment", href="/assess"),
+            ".",
+            margin_top=styles.SPACE_M,
+        ),
+    )
+
+
+def saved() -> rx.Component:
+    """The page at /r/<id>."""
+    return page(
+        rx.cond(
+            SavedState.loaded,
+            rx.cond(
+                SavedState.found,
+                rx.box(
+                    _banner(),
+                    result_view(SavedState, _saved_actions(), _saved_actions()),
+                ),
+                _not_found(),
+            ),
+            rx.box(min_height=styles.RESULT_MIN_HEIGHT, aria_busy="true"),
+        ),
+        wide=True,
+    )
+
+
+def delete() -> rx.Component:
+    """The page at /r/<id>/delete?token=...: confirm, then delete."""
+    return page(
+        rx.heading("Delete a saved result", as_="h1", size="7"),
+        rx.match(
+            DeleteState.outcome,
+            (
+                "deleted",
+                rx.text(
+                    "The saved result has been deleted. Its link no longer opens anything.",
+                    as_="p",
+                    role="status",
+                    id="delete-outcome",
+                ),
+            ),
+            (
+                "forbidden",
+                rx.text(
+                    "This delete link is not valid for that result: nothing was deleted.",
+                    as_="p",
+                    role="alert",
+                    id="delete-outcome",
+                ),
+            ),
+            (
+                "not_found",
+                rx.text(
+                    "There is no saved result with this link (it may already be deleted).",
+                    as_="p",
+                    role="alert",
+                    id="delete-outcome",
+                ),
+            ),
+            rx.box(
+                paragraph(
+                    "Deleting removes the saved answers and result for good. Anyone with the "
+                    "saved link will no longer be able to open it."
+                ),
+                rx.button(
+                    "Delete the saved result",
+                    on_click=DeleteState.confirm,
+                    color_scheme="red",
+                    variant="outline",
+                    type="button",
+                ),
+            ),
+        ),
+    )

@@ -1,0 +1,73 @@
+"""Saving a result: a read-only link that opens in a fresh browser, and a delete link."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.e2e, pytest.mark.server]
+
+DIPLOMA = (
+    "audience=supervisor&healthcare_background=yes&role=major_teaching&career_stage=mid"
+    "&motivations=improve_teaching&research_aim=apply_evidence&workplace=uk"
+)
+
+
+def test_save_reopen_elsewhere_delete_and_gone(page, new_context, open_page, app_server) -> None:
+    open_page(page, f"/result?{DIPLOMA}")
+    expect(page.locator("#headline")).to_contain_text("Postgraduate Diploma")
+    page.get_by_role("button", name="Save and get a link", exact=True).click()
+    saved = page.locator("#saved")
+    expect(saved).to_be_visible()
+    link = saved.get_by_role("link", name="Open the saved result").get_attribute("href")
+    delete = saved.get_by_role("link", name="Delete link").get_attribute("href")
+    assert link and re.fullmatch(r"/r/[0-9a-f-]{36}", link), link
+    assert delete and delete.startswith(f"{link}/delete?token=")
+    # The button is spent: saving again needs a changed answer.
+    expect(page.get_by_role("button", name="Save and get a link", exact=True)).to_be_disabled()
+
+    # The API sees the same record, with the answers and the result saved.
+    record = httpx.get(f"{app_server.url}/api/v1/assessments/{link.removeprefix('/r/')}").json()
+    assert record["recommended"] == "diploma"
+    assert record["answers"]["role"] == "major_teaching"
+
+    # A fresh browser (no localStorage) opens the saved result read-only.
+    other = new_context().new_page()
+    open_page(other, link)
+    expect(other.locator("#saved-banner")).to_contain_text("read-only")
+    expect(other.locator("#headline")).to_contain_text("Postgraduate Diploma")
+    expect(other.locator("#headline")).to_contain_text("your colleague")
+    expect(other.locator("#outcome-diploma")).to_be_visible()
+    expect(other.get_by_role("button", name="Save and get a link")).to_have_count(0)
+
+    # A wrong token deletes nothing.
+    open_page(other, f"{link}/delete?token=wrong")
+    other.get_by_role("button", name="Delete the saved result").click()
+    expect(other.locator("#delete-outcome")).to_contain_text("not valid")
+    assert httpx.get(f"{app_server.url}/api/v1/assessments/{link[3:]}").status_code == 200
+
+    open_page(other, delete)
+    other.get_by_role("button", name="Delete the saved result").click()
+    expect(other.locator("#delete-outcome")).to_contain_text("deleted")
+
+    open_page(other, link)
+    expect(other.locator("h1")).to_contain_text("No saved result")
+    assert httpx.get(f"{app_server.url}/api/v1/assessments/{link[3:]}").status_code == 404
+
+
+def test_saved_pages_are_accessible(page, open_page, axe_audit, screenshot, app_server) -> None:
+    body = dict(httpx.QueryParams(DIPLOMA))
+    body["healthcare_background"] = True
+    body["motivations"] = [body["motivations"]]
+    saved = httpx.post(f"{app_server.url}/api/v1/assessments", json=body).json()
+    open_page(page, saved["share_path"])
+    expect(page.locator("#saved-banner")).to_be_visible()
+    assert axe_audit(page) == []
+    screenshot(page, "saved")
+    open_page(page, saved["delete_path"])
+    expect(page.get_by_role("button", name="Delete the saved result")).to_be_visible()
+    assert axe_audit(page) == []
+    screenshot(page, "delete")
