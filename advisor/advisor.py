@@ -15,15 +15,20 @@ except ContentError as exc:
     raise SystemExit(1) from exc
 
 from advisor import styles  # noqa: E402 - only once the content is known to be valid
-from advisor.api import create_api, security_headers  # noqa: E402
+from advisor.api import body_limit, create_api, security_headers  # noqa: E402
 from advisor.pages import assess, evidence, landing, method, result, saved  # noqa: E402
 from advisor.settings import settings  # noqa: E402
 from advisor.state import AnswersState  # noqa: E402
 
 # The theme is set on the Radix Themes plugin in rxconfig.py (rx.App(theme=...) is deprecated).
 app = rx.App(
-    # The API is mounted beside Reflex's routes; the headers then wrap every response, pages too.
-    api_transformer=[create_api(CONTENT), security_headers(settings.frame_ancestors)],
+    # The API is mounted beside Reflex's routes; the body limit and the security headers then
+    # wrap every request and response, pages included.
+    api_transformer=[
+        create_api(CONTENT),
+        body_limit(),
+        security_headers(settings.frame_ancestors),
+    ],
     style=styles.BASE_STYLE,
     stylesheets=["/advisor.css"],
     head_components=[rx.script(src="/skip-link.js")],

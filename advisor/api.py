@@ -187,6 +187,65 @@ def security_headers(frame_ancestors: str):
     return wrap
 
 
+MAX_BODY_BYTES = 64 * 1024
+
+
+def body_limit(max_bytes: int = MAX_BODY_BYTES):
+    """ASGI middleware refusing request bodies over `max_bytes` with 413, whether announced by
+    Content-Length or streamed in chunks, before any route reads them."""
+    too_large = b'{"detail":"The request body is larger than 64 KB."}'
+
+    async def refuse(send) -> None:
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(too_large)).encode()),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": too_large})
+
+    def wrap(app):
+        async def asgi(scope, receive, send):
+            if scope["type"] != "http":
+                return await app(scope, receive, send)
+            for name, value in scope.get("headers", []):
+                if name == b"content-length" and value.isdigit() and int(value) > max_bytes:
+                    return await refuse(send)
+            received = 0
+            started = refused = False
+
+            async def counting_receive():
+                nonlocal received, refused
+                message = await receive()
+                if message["type"] == "http.request":
+                    received += len(message.get("body", b""))
+                    if received > max_bytes and not refused:
+                        # Answer now and tell the app the client left, so it stops reading.
+                        refused = True
+                        if not started:
+                            await refuse(send)
+                        return {"type": "http.disconnect"}
+                return message
+
+            async def tracking_send(message):
+                nonlocal started
+                if refused:
+                    return  # the 413 has been sent; whatever the app says now goes nowhere
+                if message["type"] == "http.response.start":
+                    started = True
+                await send(message)
+
+            return await app(scope, counting_receive, tracking_send)
+
+        return asgi
+
+    return wrap
+
+
 def create_api(
     content: Content, *, engine: Engine | None = None, admin_token: str | None = None
 ) -> FastAPI:

@@ -58,6 +58,21 @@ def test_api_docs_and_a_recommendation_through_the_real_server(live_server) -> N
     assert httpx.post(f"{live_server.url}/api/v1/recommendations", json={}).status_code == 422
 
 
+def test_pages_and_api_carry_security_headers_and_refuse_big_bodies(live_server) -> None:
+    for path in ("/", "/assess", "/api/v1/health"):
+        response = httpx.get(f"{live_server.url}{path}", timeout=10, follow_redirects=True)
+        assert response.headers["content-security-policy"].startswith("frame-ancestors "), path
+        assert response.headers["x-content-type-options"] == "nosniff", path
+        assert response.headers["referrer-policy"], path
+    big = httpx.post(
+        f"{live_server.url}/api/v1/recommendations",
+        content=b"{" + b" " * (70 * 1024) + b"}",
+        headers={"content-type": "application/json"},
+        timeout=10,
+    )
+    assert big.status_code == 413
+
+
 # Runs last in this module: it stops the module's server.
 def test_sigint_stops_every_process_and_frees_the_port(live_server) -> None:
     status = live_server.interrupt()
