@@ -19,6 +19,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 from sqlalchemy import Engine
 from sqlmodel import Session
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from advisor import db
 from advisor.content import Content
@@ -143,6 +144,27 @@ def _message(error: dict[str, Any]) -> str:
             f" (at character {position}: {reason})" if position is not None else ""
         )
     return message
+
+
+async def _unparseable_body(request: Request, exc: Exception) -> Response:
+    """FastAPI answers a body it cannot decode (bad UTF-8, say) with a bare 400; answer it like
+    every other invalid request: 422 naming the body."""
+    assert isinstance(exc, StarletteHTTPException)  # noqa: S101 - registered for that type only
+    if exc.status_code == 400 and exc.detail == "There was an error parsing the body":
+        problem = ValidationProblem(
+            detail=[
+                FieldError(
+                    field="body",
+                    message="The body could not be read: it must be UTF-8 encoded JSON.",
+                    type="body_unreadable",
+                    loc=["body"],
+                )
+            ]
+        )
+        return JSONResponse(status_code=422, content=jsonable_encoder(problem))
+    from fastapi.exception_handlers import http_exception_handler
+
+    return await http_exception_handler(request, exc)
 
 
 async def _validation_problem(_: Request, exc: Exception) -> JSONResponse:
@@ -272,6 +294,7 @@ def create_api(
     api.state.engine = engine
     api.state.admin_token = settings.admin_token if admin_token is None else admin_token
     api.add_exception_handler(RequestValidationError, _validation_problem)
+    api.add_exception_handler(StarletteHTTPException, _unparseable_body)
     api.mount(
         SWAGGER_STATIC,
         StaticFiles(directory=str(files("fastapi_offline") / "static")),
