@@ -21,6 +21,11 @@ AXE_STAMP := $(TOOLS)/axe/.installed-$(AXE_VERSION)
 # Debian's chromium drives the browser tests and the page-load benchmark (with the playwright
 # Python package); `playwright install` would download a browser from outside the registries.
 CHROMIUM := /usr/bin/chromium
+# Debian's PostgreSQL server for the database tests, which run a throwaway cluster of their own
+# (tests/pg_cluster.py), never the system's. Any major version will do: make expands the pattern
+# to the installed initdb; with none installed it stays a pattern naming no file, and the rule
+# below installs the server.
+POSTGRES := /usr/lib/postgresql/*/bin/initdb
 PORT ?= 3000
 PYTEST_ARGS ?=
 # Every recipe that runs Reflex, the tests or the benchmarks starts from the same environment.
@@ -58,7 +63,7 @@ run: install ## Check the content, then serve the app (prod build) on PORT (defa
 	$(WITH_ENV) exec reflex run --env prod --single-port \
 		--frontend-port $(PORT) --backend-port $(PORT)
 
-test: install $(CHROMIUM) $(AXE_STAMP) ## Run the test suite, browser tests included
+test: install $(CHROMIUM) $(AXE_STAMP) $(POSTGRES) ## Run the test suite, browser tests included
 	$(WITH_ENV) $(PY) -m pytest $(PYTEST_ARGS)
 
 # The fonts give screenshots readable text.
@@ -66,6 +71,13 @@ $(CHROMIUM):
 	@echo "Installing Debian's chromium for the browser tests and the page-load benchmark"
 	export DEBIAN_FRONTEND=noninteractive && apt-get update -q && \
 		apt-get install -y -q --no-install-recommends chromium fonts-dejavu-core </dev/null
+
+# The package also creates Debian's default cluster (main, port 5432) and starts it where
+# services may start: the tests never use it.
+$(POSTGRES):
+	@echo "Installing Debian's postgresql for the database tests"
+	export DEBIAN_FRONTEND=noninteractive && apt-get update -q && \
+		apt-get install -y -q --no-install-recommends postgresql </dev/null
 
 # The stamp names the version, so changing AXE_VERSION installs the new one.
 $(AXE_STAMP):

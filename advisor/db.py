@@ -243,7 +243,12 @@ def insights(*, session: Session) -> Insights:
         counts = {(value if value is not None else "none"): count for value, count in rows}
         dimensions.append(Dimension(id=field, label=label, cells=_cells(counts)))
     # Weeks (starting Monday, UTC), from per-day counts: portable across SQLite and PostgreSQL.
-    day = func.date(Assessment.created_at)
+    created = Assessment.created_at
+    if session.get_bind().dialect.name == "postgresql":
+        # PostgreSQL's date() of a timestamptz uses the session's time zone, the server's by
+        # default: name UTC, or a Monday 00:30 UTC counts as Sunday on a server in America.
+        created = func.timezone("UTC", created)
+    day = func.date(created)
     weeks: dict[str, int] = defaultdict(int)
     for value, count in session.exec(select(day, func.count()).group_by(day)).all():
         date = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))

@@ -1,4 +1,4 @@
-"""Shared fixtures: the real server, started exactly as `make run` starts it."""
+"""Shared fixtures: the real server, started exactly as `make run` starts it, and PostgreSQL."""
 
 import contextlib
 import os
@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import pg_cluster
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -169,3 +170,20 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     log_path = tmp_path_factory.mktemp("app-server") / "make-run.log"
     with running_server(log_path, TEST_SERVER_DIR / "session") as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[pg_cluster.Cluster]:
+    """A throwaway PostgreSQL cluster of the session's own (never the system's), stopped and
+    removed afterwards. Fails, never skips, when PostgreSQL is missing: `make test` installs it."""
+    problem = pg_cluster.missing()
+    if problem:
+        pytest.fail(problem, pytrace=False)
+    with pg_cluster.running_cluster() as cluster:
+        yield cluster
+
+
+@pytest.fixture(scope="session")
+def postgres_url(postgres_cluster: pg_cluster.Cluster) -> str:
+    """The SQLAlchemy URL (postgresql+psycopg://...) of an empty database in that cluster."""
+    return postgres_cluster.create_database("advisor")

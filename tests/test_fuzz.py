@@ -51,7 +51,7 @@ def test_generated_requests_never_fail_the_server(tmp_path):
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
                     response = case.call()
-                label = f"{case.method} {operation.path}"
+                label = f"{case.method} {case.operation.path}"
                 sent[label] = sent.get(label, 0) + 1
                 status = response.status_code
                 if status >= 500 or status == 400:

@@ -1,0 +1,538 @@
+"""Saved assessments on SQLite and a real PostgreSQL: migrations, CRUD, purge, insights, API."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import csv
+import datetime as dt
+import io
+import sqlite3
+import threading
+import time
+import uuid
+import warnings
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, get_args
+
+import httpx
+import pytest
+import uvicorn
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, func, inspect, text
+from sqlmodel import Session, SQLModel, select
+
+from advisor import db, rules
+from advisor.api import create_api
+from advisor.content import Content, load_content
+from advisor.rules import Profile, recommend
+
+with warnings.catch_warnings():
+    # Starlette's TestClient warns that it will move to another HTTP client; it works as is.
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
+
+ROOT = Path(__file__).resolve().parent.parent
+ASSESSMENTS = "/api/v1/assessments"
+INSIGHTS = "/api/v1/insights"
+ADMIN_TOKEN = "test-admin-token-of-some-length"
+BASE = {
+    "healthcare_background": True,
+    "role": "major_teaching",
+    "career_stage": "mid",
+    "motivations": ["improve_teaching", "leadership"],
+    "research_aim": "conduct_research",
+    "workplace": "uk",
+}
+# Every column the table may have. A new column (a name, an IP address, free text) must be added
+# here on purpose, after asking whether the advisor should keep it at all.
+COLUMNS = {
+    "id",
+    "created_at",
+    "audience",
+    "healthcare_background",
+    "role",
+    "career_stage",
+    "motivations",
+    "research_aim",
+    "workplace",
+    "recommended",
+    "confidence",
+    "evidence_version",
+    "origin",
+    "delete_token_hash",
+}
+# The answer columns and the values each may hold: only the questionnaire's options.
+ENUMERATED = {
+    "audience": set(get_args(rules.Audience)),
+    "role": set(get_args(rules.Role)) | {None},
+    "career_stage": set(get_args(rules.CareerStage)) | {None},
+    "research_aim": set(get_args(rules.ResearchAim)) | {None},
+    "workplace": set(get_args(rules.Workplace)) | {None},
+    "recommended": {"certificate", "diploma", "masters", None},
+    "confidence": set(rules.CONFIDENCES) | {None},
+}
+SMALL = db.SMALLEST_CELL
+
+
+def answers(**changes: Any) -> dict[str, Any]:
+    return {**BASE, **changes}
+
+
+@pytest.fixture(scope="module")
+def content() -> Content:
+    return load_content(ROOT / "content")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database of the test's own: a SQLite file, or a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'advisor.db'}"
+        yield url
+        db.engine_for(url).dispose()
+        return
+    cluster = request.getfixturevalue("postgres_cluster")
+    name = f"test_{uuid.uuid4().hex[:16]}"
+    url = cluster.create_database(name)
+    yield url
+    db.engine_for(url).dispose()
+    cluster.drop_database(name)
+
+
+@pytest.fixture
+def engine(url: str) -> Engine:
+    """The database at the newest schema, through the engine the app would use."""
+    db.migrate(url)
+    return db.engine_for(url)
+
+
+def save(
+    engine: Engine,
+    content: Content,
+    *,
+    at: dt.datetime | None = None,
+    origin: str = "advisor",
+    **changes: Any,
+) -> tuple[db.Assessment, str]:
+    """Save one assessment as the app does, then (for tests of time) back-date it."""
+    profile = Profile(**answers(**changes))
+    with Session(engine) as session:
+        record, token = db.save_assessment(
+            session=session, profile=profile, result=recommend(profile, content), origin=origin
+        )
+        if at is not None:
+            record.created_at = at
+            session.add(record)
+            session.commit()
+            session.refresh(record)
+        return record, token
+
+
+def row_count(engine: Engine) -> int:
+    with Session(engine) as session:
+        return session.exec(select(func.count()).select_from(db.Assessment)).one()
+
+
+def raw_rows(engine: Engine) -> list[dict[str, Any]]:
+    with engine.connect() as conn:
+        return [dict(row._mapping) for row in conn.execute(text("SELECT * FROM assessment"))]
+
+
+def cells(data: db.Insights, dimension: str) -> dict[str, tuple[int | None, bool]]:
+    (found,) = [d for d in data.dimensions if d.id == dimension]
+    return {cell.value: (cell.count, cell.suppressed) for cell in found.cells}
+
+
+def shown(counts: dict[str, int]) -> dict[str, tuple[int | None, bool]]:
+    """What the insights should show for these true counts: small cells suppressed."""
+    return {value: (n if n >= SMALL else None, n < SMALL) for value, n in counts.items()}
+
+
+def client(engine: Engine, content: Content, admin_token: str = ADMIN_TOKEN) -> TestClient:
+    return TestClient(
+        create_api(content, engine=engine, admin_token=admin_token),
+        raise_server_exceptions=False,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Migrations
+
+
+def head_revision() -> str:
+    config = db._alembic_config("sqlite://")
+    return ScriptDirectory.from_config(config).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def test_migrate_creates_the_schema_on_an_empty_database(url):
+    engine = db.engine_for(url)
+    assert inspect(engine).get_table_names() == []
+    db.migrate(url)
+    inspector = inspect(engine)
+    assert set(inspector.get_table_names()) == {"assessment", "alembic_version"}
+    assert {ix["name"] for ix in inspector.get_indexes("assessment")} == {
+        "ix_assessment_created_at",
+        "ix_assessment_origin",
+    }
+    assert current_revision(engine) == head_revision()
+
+
+def test_migrating_twice_changes_nothing(engine, url, content):
+    record, _ = save(engine, content)
+    db.migrate(url)
+    assert current_revision(engine) == head_revision()
+    assert row_count(engine) == 1
+    with Session(engine) as session:
+        assert db.get_assessment(session=session, assessment_id=record.id) is not None
+
+
+def test_migrated_schema_matches_the_models(engine):
+    # What `alembic revision --autogenerate` would write: nothing, on either engine.
+    with engine.connect() as conn:
+        differences = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+    assert differences == []
+
+
+def test_sqlite_runs_in_wal_mode(tmp_path):
+    path = tmp_path / "advisor.db"
+    url = f"sqlite:///{path}"
+    db.migrate(url)
+    try:
+        with db.engine_for(url).connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    finally:
+        db.engine_for(url).dispose()
+    # WAL is a property of the file: a plain connection, without the engine's hook, sees it too.
+    with contextlib.closing(sqlite3.connect(path)) as raw:
+        assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+# ---------------------------------------------------------------------------------------------
+# Save, get, delete
+
+
+def test_saved_assessment_reads_back(engine, content):
+    record, token = save(engine, content, audience="supervisor", workplace="international")
+    with Session(engine) as session:
+        got = db.get_assessment(session=session, assessment_id=record.id)
+    assert got is not None
+    assert got.profile() == Profile(**answers(audience="supervisor", workplace="international"))
+    assert got.recommended == recommend(got.profile(), content).recommended
+    assert got.origin == "advisor"
+    assert got.created_utc().tzinfo is not None
+    assert abs(got.created_utc() - db.utcnow()) < dt.timedelta(minutes=1)
+
+
+def test_delete_needs_the_right_token(engine, content):
+    record, token = save(engine, content)
+    other, _ = save(engine, content)
+    with Session(engine) as session:
+        outcome = db.delete_assessment(session=session, assessment_id=record.id, token="wrong")
+        assert outcome == "forbidden"
+    with Session(engine) as session:
+        assert db.get_assessment(session=session, assessment_id=record.id) is not None
+        # Another record's token is as wrong as any other.
+        _, other_token = save(engine, content)
+        outcome = db.delete_assessment(session=session, assessment_id=record.id, token=other_token)
+        assert outcome == "forbidden"
+    with Session(engine) as session:
+        assert db.delete_assessment(session=session, assessment_id=record.id, token=token) == (
+            "deleted"
+        )
+    with Session(engine) as session:
+        assert db.get_assessment(session=session, assessment_id=record.id) is None
+        assert db.get_assessment(session=session, assessment_id=other.id) is not None
+        unknown = uuid.uuid4()
+        assert db.delete_assessment(session=session, assessment_id=unknown, token=token) == (
+            "not_found"
+        )
+    assert row_count(engine) == 2
+
+
+def test_only_enumerated_answers_are_stored(engine, content):
+    _, token = save(engine, content, motivations=["leadership", "career_prospects"])
+    save(engine, content, healthcare_background=False, role=None, career_stage=None,
+         research_aim=None, workplace=None, motivations=[])  # fmt: skip
+    assert {c["name"] for c in inspect(engine).get_columns("assessment")} == COLUMNS
+    rows = raw_rows(engine)
+    assert len(rows) == 2
+    motivations = set(get_args(rules.Motivation))
+    for row in rows:
+        assert set(row) == COLUMNS
+        for column, allowed in ENUMERATED.items():
+            assert row[column] in allowed, column
+        assert set(filter(None, row["motivations"].split(","))) <= motivations
+        # The delete token itself is never stored, only its hash.
+        assert token not in {str(value) for value in row.values()}
+    assert {row["healthcare_background"] for row in rows} == {True, False}
+
+
+def test_ids_are_random_uuid4(engine, content):
+    ids = [save(engine, content)[0].id for _ in range(20)]
+    assert len(set(ids)) == 20
+    assert {i.version for i in ids} == {4}
+
+
+# ---------------------------------------------------------------------------------------------
+# Purge
+
+
+def test_purge_deletes_only_what_is_older_than_the_retention(engine, content):
+    now = dt.datetime(2026, 6, 15, 12, 0, tzinfo=dt.UTC)
+    ages = {"old": 400, "just-old": 366, "just-kept": 364, "new": 1}
+    ids = {
+        name: save(engine, content, at=now - dt.timedelta(days=days))[0].id
+        for name, days in ages.items()
+    }
+    with Session(engine) as session:
+        assert db.purge(session=session, older_than_days=365, now=now) == 2
+    with Session(engine) as session:
+        kept = {
+            name for name, i in ids.items() if db.get_assessment(session=session, assessment_id=i)
+        }
+    assert kept == {"just-kept", "new"}
+    with Session(engine) as session:
+        assert db.purge(session=session, older_than_days=365, now=now) == 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Insights
+
+
+def test_insights_count_and_suppress_small_cells(engine, content):
+    made = (
+        [answers()] * 5
+        + [answers(role="trainee", career_stage="early")] * 2
+        + [answers(audience="supervisor", role="education_lead", career_stage="late")]
+    )
+    origins = ["advisor"] * 6 + ["https://www.example.ac.uk"] * 2
+    for body, origin in zip(made, origins, strict=True):
+        save(engine, content, origin=origin, **body)
+    with Session(engine) as session:
+        data = db.insights(session=session)
+
+    assert (data.total, data.total_suppressed) == (8, False)
+    # Spelled out once, so a test cannot pass by computing the same mistake as the code.
+    assert cells(data, "role") == {
+        "major_teaching": (5, False),
+        "trainee": (None, True),
+        "education_lead": (None, True),
+    }
+    profiles = [Profile(**body) for body in made]
+    expected = {
+        "role": Counter(p.role for p in profiles),
+        "career_stage": Counter(p.career_stage for p in profiles),
+        "audience": Counter(p.audience for p in profiles),
+        "origin": Counter(origins),
+        "recommended": Counter(str(recommend(p, content).recommended) for p in profiles),
+    }
+    for dimension, counts in expected.items():
+        assert cells(data, dimension) == shown(dict(counts)), dimension
+
+
+def test_a_small_total_is_suppressed(engine, content):
+    for _ in range(SMALL - 1):
+        save(engine, content)
+    with Session(engine) as session:
+        data = db.insights(session=session)
+    assert (data.total, data.total_suppressed) == (None, True)
+    assert all(cell.suppressed and cell.count is None for d in data.dimensions for cell in d.cells)
+
+
+def test_weeks_start_on_monday_in_utc(engine, content):
+    monday = dt.datetime(2026, 3, 2, tzinfo=dt.UTC)
+    assert monday.weekday() == 0
+    times = [
+        monday + dt.timedelta(hours=10),
+        monday + dt.timedelta(hours=11),
+        monday + dt.timedelta(days=2, hours=9),
+        monday + dt.timedelta(days=2, hours=15),
+        # The last minutes of Sunday (UTC) belong to the week that began on the Monday before;
+        # on a server whose clock is not UTC, the next two are still Sunday in local time.
+        monday + dt.timedelta(days=6, hours=23, minutes=30),
+        monday + dt.timedelta(days=7, minutes=30),
+        monday + dt.timedelta(days=11, hours=12),
+    ]
+    for at in times:
+        save(engine, content, at=at)
+    with Session(engine) as session:
+        data = db.insights(session=session)
+    assert cells(data, "week") == {"2026-03-02": (5, False), "2026-03-09": (None, True)}
+    (week,) = [d for d in data.dimensions if d.id == "week"]
+    assert [cell.value for cell in week.cells] == ["2026-03-02", "2026-03-09"]
+
+
+def test_csv_says_which_cells_are_suppressed(engine, content):
+    for body in [answers()] * 5 + [answers(role="trainee", career_stage="early")] * 2:
+        save(engine, content, **body)
+    with Session(engine) as session:
+        table = list(csv.reader(io.StringIO(db.insights_csv(db.insights(session=session)))))
+    assert table[0] == ["dimension", "value", "count"]
+    by_cell = {(dimension, value): count for dimension, value, count in table[1:]}
+    assert by_cell[("role", "major_teaching")] == "5"
+    assert by_cell[("role", "trainee")] == f"fewer than {SMALL}"
+    assert by_cell[("career_stage", "early")] == f"fewer than {SMALL}"
+    assert by_cell[("total", "all")] == "7"
+
+
+# ---------------------------------------------------------------------------------------------
+# The API in-process, against each engine
+
+
+def test_api_saves_reads_and_deletes(engine, content):
+    api = client(engine, content)
+    response = api.post(ASSESSMENTS, json=answers())
+    assert response.status_code == 201, response.text
+    saved = response.json()
+    assessment_id = saved["id"]
+    assert uuid.UUID(assessment_id).version == 4
+    assert saved["share_path"] == f"/r/{assessment_id}"
+    assert saved["delete_token"]
+    assert saved["result"]["recommended"] == recommend(Profile(**answers()), content).recommended
+
+    got = api.get(f"{ASSESSMENTS}/{assessment_id}")
+    assert got.status_code == 200
+    assert got.json()["answers"] == Profile(**answers()).model_dump(mode="json")
+
+    path = f"{ASSESSMENTS}/{assessment_id}"
+    assert api.delete(path).status_code == 403
+    assert api.delete(path, headers={"X-Delete-Token": "wrong"}).status_code == 403
+    assert api.get(path).status_code == 200
+    assert row_count(engine) == 1
+    assert api.delete(path, headers={"X-Delete-Token": saved["delete_token"]}).status_code == 204
+    assert api.get(path).status_code == 404
+    assert api.delete(path, headers={"X-Delete-Token": saved["delete_token"]}).status_code == 404
+    assert row_count(engine) == 0
+
+
+def test_api_delete_accepts_the_token_in_the_query(engine, content):
+    api = client(engine, content)
+    saved = api.post(ASSESSMENTS, json=answers()).json()
+    path = f"{ASSESSMENTS}/{saved['id']}"
+    assert api.delete(path, params={"token": "wrong"}).status_code == 403
+    assert api.delete(path, params={"token": saved["delete_token"]}).status_code == 204
+    assert row_count(engine) == 0
+
+
+def test_api_names_an_invalid_id(engine, content):
+    response = client(engine, content).get(f"{ASSESSMENTS}/not-a-uuid")
+    assert response.status_code == 422
+    assert [problem["field"] for problem in response.json()["detail"]] == ["assessment_id"]
+
+
+def test_api_refuses_anything_but_the_answers(engine, content):
+    response = client(engine, content).post(ASSESSMENTS, json=answers(name="Dr A. Person"))
+    assert response.status_code == 422
+    assert [problem["field"] for problem in response.json()["detail"]] == ["name"]
+    assert row_count(engine) == 0
+
+
+@pytest.mark.parametrize(
+    ("header", "recorded"),
+    [
+        ("https://www.example.ac.uk", "https://www.example.ac.uk"),
+        ("http://localhost:3000", "http://localhost:3000"),
+        ("https://Apply.Example.AC.UK", "https://apply.example.ac.uk"),
+        (None, "api"),
+        ("null", "api"),
+        ("https://www.example.ac.uk/path", "api"),
+        ("javascript:alert(1)", "api"),
+        ("https://" + "a" * 260 + ".org", "api"),
+    ],
+)
+def test_api_records_a_valid_origin_or_api(engine, content, header, recorded):
+    headers = {"Origin": header} if header is not None else {}
+    response = client(engine, content).post(ASSESSMENTS, json=answers(), headers=headers)
+    assert response.status_code == 201
+    assert [row["origin"] for row in raw_rows(engine)] == [recorded]
+
+
+def test_insights_api_is_disabled_without_a_token(engine, content):
+    api = client(engine, content, admin_token="")
+    for path in (INSIGHTS, f"{INSIGHTS}.csv"):
+        response = api.get(path, headers={"Authorization": "Bearer anything"})
+        assert response.status_code == 503
+        assert "ADVISOR_ADMIN_TOKEN" in response.json()["detail"]
+
+
+def test_insights_api_needs_the_token(engine, content):
+    api = client(engine, content)
+    for _ in range(6):
+        assert api.post(ASSESSMENTS, json=answers()).status_code == 201
+    assert api.post(ASSESSMENTS, json=answers(role="trainee")).status_code == 201
+    for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": ADMIN_TOKEN}):
+        for path in (INSIGHTS, f"{INSIGHTS}.csv"):
+            assert api.get(path, headers=headers).status_code == 401, (path, headers)
+
+    admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    response = api.get(INSIGHTS, headers=admin)
+    assert response.status_code == 200
+    data = db.Insights.model_validate(response.json())
+    assert (data.total, data.total_suppressed) == (7, False)
+    assert cells(data, "role") == {"major_teaching": (6, False), "trainee": (None, True)}
+    assert cells(data, "origin") == {"api": (7, False)}
+
+    response = api.get(f"{INSIGHTS}.csv", headers=admin)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/csv")
+    assert 'role,"major_teaching",6' in response.text.splitlines()
+    assert f'role,"trainee",fewer than {SMALL}' in response.text.splitlines()
+
+
+# ---------------------------------------------------------------------------------------------
+# Concurrent saves through a real server
+
+CONCURRENT = 50
+
+
+@contextlib.contextmanager
+def serving(app: Any) -> Iterator[str]:
+    """Serve an ASGI app with uvicorn on a free port, in a thread; stop it afterwards."""
+    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            pytest.fail("uvicorn did not start")
+        time.sleep(0.01)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+async def post_all(base: str, bodies: list[dict[str, Any]]) -> list[httpx.Response]:
+    limits = httpx.Limits(max_connections=len(bodies))
+    async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as http:
+        return await asyncio.gather(*(http.post(ASSESSMENTS, json=body) for body in bodies))
+
+
+def test_concurrent_saves_all_land(engine, content):
+    roles = get_args(rules.Role)
+    bodies = [answers(role=roles[i % len(roles)]) for i in range(CONCURRENT)]
+    with serving(create_api(content, engine=engine, admin_token=ADMIN_TOKEN)) as base:
+        responses = asyncio.run(post_all(base, bodies))
+        assert [r.status_code for r in responses] == [201] * CONCURRENT, [
+            r.text for r in responses if r.status_code != 201
+        ]
+        ids = {r.json()["id"] for r in responses}
+        assert len(ids) == CONCURRENT
+        with httpx.Client(base_url=base, timeout=30) as http:
+            for i in ids:
+                assert http.get(f"{ASSESSMENTS}/{i}").status_code == 200
+    assert row_count(engine) == CONCURRENT
+    assert Counter(row["role"] for row in raw_rows(engine)) == Counter(b["role"] for b in bodies)
