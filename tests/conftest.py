@@ -105,11 +105,13 @@ class Server:
             self.process.wait(timeout=10)
 
 
-def start_server(port: int, log_path: Path, workdir: Path = TEST_SERVER_DIR) -> Server:
+def start_server(
+    port: int, log_path: Path, workdir: Path = TEST_SERVER_DIR, fresh_database: bool = True
+) -> Server:
     """Start `make run PORT=<port>` in its own process group, with no stdin.
 
     `workdir` holds the server's frontend build and states: two servers running at once need
-    two folders.
+    two folders. `fresh_database=False` keeps the SQLite file of an earlier run (a restart).
     """
     env = {
         key: value
@@ -121,8 +123,9 @@ def start_server(port: int, log_path: Path, workdir: Path = TEST_SERVER_DIR) -> 
     env["REFLEX_STATES_WORKDIR"] = str(workdir / "states")
     # Each test server saves into its own fresh SQLite file, never the developer's data/.
     database = workdir / "advisor.db"
-    for stale in workdir.glob("advisor.db*"):
-        stale.unlink()
+    if fresh_database:
+        for stale in workdir.glob("advisor.db*"):
+            stale.unlink()
     for name in ("DATABASE_URL", "REFLEX_DB_URL"):
         env.pop(name, None)
     env.setdefault("ADVISOR_DATABASE_URL", f"sqlite:///{database}")
