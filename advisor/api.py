@@ -181,20 +181,27 @@ async def _validation_problem(_: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(status_code=422, content=jsonable_encoder(ValidationProblem(detail=errors)))
 
 
+# Pages nobody should frame, whatever frame_ancestors allows: the admins' sign-in.
+NEVER_FRAMED = ("/insights", "/api/v1/insights")
+
+
 def security_headers(frame_ancestors: str):
     """ASGI middleware adding the advisor's security headers to every response, pages included:
     which sites may frame it (CSP frame-ancestors), no MIME sniffing, a strict referrer."""
-    headers = [
-        (b"content-security-policy", f"frame-ancestors {frame_ancestors}".encode()),
+    common = [
         (b"x-content-type-options", b"nosniff"),
         (b"referrer-policy", b"strict-origin-when-cross-origin"),
     ]
-    names = {name for name, _ in headers}
+    framed = [(b"content-security-policy", f"frame-ancestors {frame_ancestors}".encode())]
+    unframed = [(b"content-security-policy", b"frame-ancestors 'none'")]
+    names = {b"content-security-policy"} | {name for name, _ in common}
 
     def wrap(app):
         async def asgi(scope, receive, send):
             if scope["type"] != "http":
                 return await app(scope, receive, send)
+            csp = unframed if scope.get("path", "").startswith(NEVER_FRAMED) else framed
+            headers = csp + common
 
             async def send_with_headers(message):
                 if message["type"] == "http.response.start":

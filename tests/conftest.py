@@ -16,6 +16,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# The admin token the test servers run with: the insights page and API are enabled in tests.
+TEST_ADMIN_TOKEN = "test-admin-token-for-the-browser-tests"
+
 # The first build of a fresh clone installs the frontend packages: allow for a slow machine.
 START_TIMEOUT_S = 240.0
 STOP_TIMEOUT_S = 30.0
@@ -129,6 +132,7 @@ def start_server(
     for name in ("DATABASE_URL", "REFLEX_DB_URL"):
         env.pop(name, None)
     env.setdefault("ADVISOR_DATABASE_URL", f"sqlite:///{database}")
+    env["ADVISOR_ADMIN_TOKEN"] = TEST_ADMIN_TOKEN
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             ["make", "--no-print-directory", "run", f"PORT={port}"],

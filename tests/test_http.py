@@ -50,6 +50,11 @@ def test_every_response_carries_the_security_headers(client, method, path):
     assert response.headers["referrer-policy"] == "strict-origin-when-cross-origin"
 
 
+def test_the_insights_can_never_be_framed(client):
+    response = client.get("/api/v1/insights")
+    assert response.headers["content-security-policy"] == "frame-ancestors 'none'"
+
+
 def test_a_body_over_64_kb_is_refused_with_413(client):
     padding = "x" * (MAX_BODY_BYTES + 1)
     response = client.post(

@@ -1,0 +1,475 @@
+"""The insights page: counts of saved assessments for admissions teams, behind the admin token."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hmac
+from typing import Any
+
+import reflex as rx
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
+
+from advisor import db, styles
+from advisor.components.layout import page, paragraph, section
+from advisor.evidence import EXIT_POINT_NAMES
+from advisor.runtime import CONTENT
+from advisor.settings import settings
+
+ROUTE = "/insights"
+TITLE = "Insights for admissions teams | Programme advisor"
+DESCRIPTION = (
+    "How many results people have saved with the programme advisor, and what it recommended: "
+    "aggregate counts for admissions teams, behind the admin token."
+)
+# Search engines have no business here; nor has the sitemap (add_page(context=...)).
+META = [{"name": "robots", "content": "noindex, nofollow"}]
+CONTEXT: dict[str, Any] = {"sitemap": None}
+
+TOKEN_INPUT_ID = "admin-token"
+ERROR_ID = "insights-error"
+SUMMARY_ID = "summary"
+DISABLED = (
+    "Insights are disabled: no admin token is configured. Set ADVISOR_ADMIN_TOKEN to a long "
+    "random value and restart the advisor to enable them."
+)
+SUPPRESSED_TEXT = f"fewer than {db.SMALLEST_CELL}"
+
+# Every dimension db.insights returns, in its order, with this page's heading for it.
+HEADINGS: dict[str, str] = {
+    "recommended": "Recommended exit point",
+    "role": "Role in education",
+    "career_stage": "Career stage",
+    "audience": "Who answered",
+    "origin": "Where it was used",
+    "week": "Week saved",
+}
+COLUMN_HEADINGS: dict[str, str] = {**dict(db.DIMENSIONS), "week": "Week starting (Monday)"}
+
+
+def _option_labels(question_id: str) -> dict[str, str]:
+    question = next(q for q in CONTENT.questions if q.id == question_id)
+    return {str(option.value): option.label for option in question.options}
+
+
+# Stored values in people's words. "none" is how db.insights names an empty column: someone
+# without a healthcare background gets no recommendation and is not asked the later questions.
+VALUE_LABELS: dict[str, dict[str, str]] = {
+    "recommended": {**EXIT_POINT_NAMES, "none": "No recommendation (entry requirement not met)"},
+    "role": {**_option_labels("role"), "none": "Not asked"},
+    "career_stage": {**_option_labels("career_stage"), "none": "Not asked"},
+    "audience": {"self": "People choosing for themselves", "supervisor": "Supervisors"},
+    "origin": {"advisor": "The advisor itself", "api": "API clients"},
+}
+
+# The charts' value names sit left of the bars in _TICK_WIDTH_PX, which recharts wraps at spaces
+# into lines of 15 or 16 characters (DejaVu Sans at 14 px, seen on screenshots). The names are
+# wrapped here the same way, a little short, so each bar's row is tall enough for its name; a word
+# too long for a line (an origin) is cut into lines, and a name longer than _TICK_MAX_LINES is
+# shortened with an ellipsis, on the chart only: the table beside it is whole.
+_TICK_WIDTH_PX = 150
+_TICK_FONT_PX = 14
+_TICK_LINE_CHARS = 15
+_TICK_MAX_LINES = 3
+_TICK_LINE_PX = 16
+# Each bar's row fits its tallest name; room on the right for "fewer than 5".
+_BAR_ROW_MIN_PX = 34
+_CHART_PADDING_PX = 16
+_LABEL_ROOM_PX = 96
+
+
+def value_label(dimension: str, value: str) -> str:
+    """A cell's value as people read it: an option's label, a week's date, an origin as is."""
+    if dimension == "week":
+        try:
+            day = dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+        return f"{day.day} {day:%B %Y}"
+    return VALUE_LABELS.get(dimension, {}).get(value, value)
+
+
+def _pieces(word: str) -> list[str]:
+    """A word too long for a line, cut into lines, after a dot or hyphen where one is near."""
+    pieces = []
+    while len(word) > _TICK_LINE_CHARS:
+        head = word[:_TICK_LINE_CHARS]
+        breaks = [i + 1 for i, char in enumerate(head) if char in ".-/"]
+        cut = breaks[-1] if breaks and breaks[-1] > _TICK_LINE_CHARS // 2 else _TICK_LINE_CHARS
+        pieces.append(word[:cut])
+        word = word[cut:]
+    return [*pieces, word]
+
+
+def tick_lines(label: str) -> list[str]:
+    """A value's name as a chart's axis shows it: wrapped into short lines, at most a few."""
+    # An origin's scheme says little on a chart; the table keeps it.
+    label = label.split("://", 1)[-1]
+    lines: list[str] = []
+    for word in label.split():
+        for piece in _pieces(word):
+            if lines and len(lines[-1]) + 1 + len(piece) <= _TICK_LINE_CHARS:
+                lines[-1] += " " + piece
+            else:
+                lines.append(piece)
+    if len(lines) > _TICK_MAX_LINES:
+        lines = lines[:_TICK_MAX_LINES]
+        lines[-1] = lines[-1][: _TICK_LINE_CHARS - 1] + "…"
+    return lines
+
+
+@dataclasses.dataclass(frozen=True)
+class Row:
+    """One cell of a dimension, ready to show. A suppressed cell counts 0: its bar is a stub."""
+
+    label: str
+    tick: str
+    count: int
+    shown: str
+    suppressed: bool
+
+
+class InsightsState(rx.State):
+    """Whether this session has signed in, and the aggregate counts it was shown.
+
+    Both are backend vars: the sign-in lives in this server-side session only (never a cookie
+    or localStorage), and the browser receives the counts only through the vars derived below.
+    """
+
+    _signed_in: bool = False
+    # db.Insights.model_dump(): a few dozen counts, never any single assessment.
+    _insights: dict[str, Any] = {}
+    error: str = ""
+    notice: str = ""
+    updated: str = ""
+
+    @rx.var
+    def enabled(self) -> bool:
+        # The token comes from the environment at start-up and changes only with a restart.
+        return bool(settings.admin_token)
+
+    @rx.var
+    def signed_in(self) -> bool:
+        return self._signed_in
+
+    @rx.var
+    def total(self) -> str:
+        if not self._insights:
+            return ""
+        if self._insights["total_suppressed"]:
+            return SUPPRESSED_TEXT
+        return str(self._insights["total"])
+
+    @rx.var
+    def tables(self) -> dict[str, list[Row]]:
+        """Each dimension's cells with people's labels; every dimension present, maybe empty."""
+        tables: dict[str, list[Row]] = {dimension: [] for dimension in HEADINGS}
+        for dimension in self._insights.get("dimensions", []):
+            tables[dimension["id"]] = [
+                Row(
+                    label=(label := value_label(dimension["id"], cell["value"])),
+                    tick=" ".join(tick_lines(label)),
+                    count=0 if cell["suppressed"] else cell["count"],
+                    shown=SUPPRESSED_TEXT if cell["suppressed"] else str(cell["count"]),
+                    suppressed=cell["suppressed"],
+                )
+                for cell in dimension["cells"]
+            ]
+        return tables
+
+    @rx.var
+    def chart_heights(self) -> dict[str, int]:
+        heights = {}
+        for dimension in self._insights.get("dimensions", []):
+            names = [value_label(dimension["id"], cell["value"]) for cell in dimension["cells"]]
+            lines = max((len(tick_lines(name)) for name in names), default=1)
+            row = max(_BAR_ROW_MIN_PX, _TICK_LINE_PX * lines + 12)
+            heights[dimension["id"]] = row * len(names) + _CHART_PADDING_PX
+        return heights
+
+    def _load(self) -> None:
+        try:
+            with Session(db.default_engine()) as session:
+                data = db.insights(session=session)
+        except SQLAlchemyError:
+            self._insights = {}
+            self.updated = ""
+            self.error = (
+                "The saved assessments could not be read. Check that the database is reachable "
+                "and migrated (`make run` migrates it), then press Refresh."
+            )
+            return
+        self._insights = data.model_dump()
+        self.error = ""
+        self.updated = dt.datetime.now(dt.UTC).strftime("%H:%M UTC on %d %B %Y")
+
+    @rx.event
+    def sign_in(self, form_data: dict[str, Any]):
+        self.notice = ""
+        token = settings.admin_token
+        given = str(form_data.get("token") or "").strip()
+        if not token:
+            self.error = DISABLED
+            return None
+        if not given:
+            self.error = "Enter the admin token to sign in."
+            return rx.set_focus(TOKEN_INPUT_ID)
+        # Constant time, on bytes: compare_digest refuses str with non-ASCII characters.
+        if not hmac.compare_digest(given.encode(), token.encode()):
+            self._signed_in = False
+            self._insights = {}
+            self.error = "That is not the admin token. Check it and try again."
+            return rx.set_focus(TOKEN_INPUT_ID)
+        self._signed_in = True
+        self._load()
+        return rx.set_focus(SUMMARY_ID)
+
+    @rx.event
+    def refresh(self):
+        if self._signed_in and settings.admin_token:
+            self._load()
+
+    @rx.event
+    def open_insights(self):
+        """On load: a session that signed in earlier sees today's counts, not the old ones."""
+        if self._signed_in and settings.admin_token:
+            self._load()
+
+    @rx.event
+    def download_csv(self):
+        if not (self._signed_in and self._insights):
+            return None
+        csv = db.insights_csv(db.Insights.model_validate(self._insights))
+        return rx.download(data=csv, filename="advisor-insights.csv", mime_type="text/csv")
+
+    @rx.event
+    def sign_out(self):
+        self._signed_in = False
+        self._insights = {}
+        self.error = ""
+        self.updated = ""
+        self.notice = "You have signed out."
+        return rx.set_focus(TOKEN_INPUT_ID)
+
+
+S = InsightsState
+
+
+def _error() -> rx.Component:
+    return rx.cond(
+        S.error != "",
+        rx.text(
+            S.error,
+            id=ERROR_ID,
+            role="alert",
+            color=styles.ERROR_TEXT,
+            weight="medium",
+            as_="p",
+            margin_y=styles.SPACE_M,
+        ),
+    )
+
+
+def _disabled() -> rx.Component:
+    return rx.box(
+        rx.heading("Insights are disabled", as_="h2", size="5", margin_bottom=styles.SPACE_S),
+        paragraph("No admin token is configured, so this page shows no data."),
+        rx.text(
+            "To enable insights, set the environment variable ",
+            rx.code("ADVISOR_ADMIN_TOKEN"),
+            " to a long random value, for example the output of ",
+            rx.code('python -c "import secrets; print(secrets.token_urlsafe(32))"'),
+            ", and restart the advisor. Give that token only to the people who may see the "
+            "counts; it also opens the insights API.",
+            as_="p",
+            style={"overflow_wrap": "anywhere"},
+        ),
+        style=styles.CALLOUT_STYLE,
+        margin_top=styles.SPACE_L,
+    )
+
+
+def _sign_in_form() -> rx.Component:
+    return rx.form(
+        rx.heading("Sign in", as_="h2", size="5", margin_bottom=styles.SPACE_S),
+        paragraph("Enter the admin token your advisor's administrator gave you."),
+        rx.cond(
+            S.notice != "",
+            rx.text(S.notice, role="status", as_="p", margin_bottom=styles.SPACE_M),
+        ),
+        rx.el.label("Admin token", html_for=TOKEN_INPUT_ID, style=styles.FIELD_LABEL_STYLE),
+        rx.input(
+            id=TOKEN_INPUT_ID,
+            name="token",
+            type="password",
+            # Not "current-password": a shared service token is no person's password to save.
+            auto_complete="off",
+            required=True,
+            size="3",
+            aria_invalid=rx.cond(S.error != "", "true", "false"),
+            aria_describedby=rx.cond(S.error != "", ERROR_ID, ""),
+            max_width=styles.TOKEN_INPUT_WIDTH,
+        ),
+        _error(),
+        rx.button("Sign in", type="submit", size="3", margin_top=styles.SPACE_M),
+        on_submit=S.sign_in,
+        # The token goes to the backend once, with the submit; it is never kept in the page.
+        reset_on_submit=True,
+        style=styles.CARD_STYLE,
+        margin_top=styles.SPACE_L,
+        max_width=styles.CONTENT_WIDTH,
+    )
+
+
+def _chart(dimension: str) -> rx.Component:
+    """Bars of one dimension; hidden from assistive technology, the table beside it is the text.
+
+    Suppressed cells get a stub of a bar (never their real size) and their "fewer than 5".
+    """
+    chart = rx.recharts.bar_chart(
+        rx.recharts.x_axis(type_="number", domain=[0, "dataMax"], hide=True),
+        rx.recharts.y_axis(
+            data_key="tick",
+            type_="category",
+            width=_TICK_WIDTH_PX,
+            interval=0,
+            tick_line=False,
+            axis_line=False,
+            tick={"fill": styles.CHART_TICK, "fontSize": _TICK_FONT_PX},
+        ),
+        rx.recharts.bar(
+            rx.recharts.label_list(data_key="shown", position="right", fill=styles.CHART_LABEL),
+            data_key="count",
+            fill=styles.CHART_BAR,
+            is_animation_active=False,
+            max_bar_size=22,
+            # Recharts draws neither a bar of 0 nor its label: a stub carries "fewer than 5".
+            min_point_size=2,
+        ),
+        # Each Row serialises to a plain object with these keys.
+        data=S.tables[dimension].to(list[dict[str, Any]]),
+        layout="vertical",
+        margin={"top": 4, "right": _LABEL_ROOM_PX, "bottom": 4, "left": 0},
+        width="100%",
+        height=S.chart_heights[dimension],
+        # Recharts 3 makes a chart keyboard-focusable by default; this one is hidden from
+        # assistive technology, so it must not take focus either.
+        custom_attrs={"accessibilityLayer": False},
+    )
+    return rx.box(chart, aria_hidden="true", width="100%", min_width="0")
+
+
+def _table(dimension: str) -> rx.Component:
+    return rx.el.table(
+        rx.el.caption(f"Saved assessments by {HEADINGS[dimension].lower()}", class_name="sr-only"),
+        rx.el.thead(
+            rx.el.tr(
+                rx.el.th(COLUMN_HEADINGS[dimension], scope="col", style=styles.TABLE_CELL_STYLE),
+                rx.el.th("Number", scope="col", style=styles.TABLE_NUMBER_STYLE),
+            )
+        ),
+        rx.el.tbody(
+            rx.foreach(
+                S.tables[dimension],
+                lambda row: rx.el.tr(
+                    rx.el.th(row.label, scope="row", style=styles.TABLE_ROW_HEAD_STYLE),
+                    # Two cells, not one with rx.cond as its style: Reflex leaves that style's
+                    # keys in snake_case, which the browser ignores.
+                    rx.cond(
+                        row.suppressed,
+                        rx.el.td(row.shown, style=styles.TABLE_SUPPRESSED_STYLE),
+                        rx.el.td(row.shown, style=styles.TABLE_NUMBER_STYLE),
+                    ),
+                ),
+            )
+        ),
+        id=f"table-{dimension}",
+        width="100%",
+        border_collapse="collapse",
+    )
+
+
+def _dimension(dimension: str) -> rx.Component:
+    return section(
+        f"by-{dimension}",
+        HEADINGS[dimension],
+        rx.cond(
+            S.tables[dimension].length() > 0,
+            rx.box(
+                _table(dimension),
+                _chart(dimension),
+                display="grid",
+                grid_template_columns=rx.breakpoints(initial="1fr", md="1fr 1fr"),
+                gap=styles.SPACE_L,
+                align_items="start",
+            ),
+            paragraph("No saved assessments yet.", color=styles.TEXT_MUTED),
+        ),
+    )
+
+
+def _dashboard() -> rx.Component:
+    return rx.box(
+        rx.flex(
+            rx.button("Refresh", on_click=S.refresh, variant="soft", size="3", type="button"),
+            rx.button(
+                "Download CSV", on_click=S.download_csv, variant="soft", size="3", type="button"
+            ),
+            rx.button("Sign out", on_click=S.sign_out, variant="outline", size="3", type="button"),
+            gap=styles.SPACE_S,
+            wrap="wrap",
+            margin_top=styles.SPACE_L,
+            class_name="no-print",
+        ),
+        _error(),
+        rx.box(
+            rx.heading(
+                "Saved assessments",
+                as_="h2",
+                size="5",
+                id=SUMMARY_ID,
+                tab_index=-1,
+                margin_bottom=styles.SPACE_XS,
+            ),
+            rx.text(
+                rx.cond(S.total != "", S.total, "none"),
+                " in total",
+                as_="p",
+                size="7",
+                weight="bold",
+                id="insights-total",
+            ),
+            rx.cond(
+                S.updated != "",
+                rx.text("Counted at ", S.updated, ".", as_="p", size="2", color=styles.TEXT_MUTED),
+            ),
+            style=styles.CARD_STYLE,
+            margin_top=styles.SPACE_L,
+        ),
+        paragraph(
+            f"Only counts are shown, never anyone's answers. Any count below {db.SMALLEST_CELL} "
+            f"is shown only as “{SUPPRESSED_TEXT}”, and the total too while it is that small: a "
+            "count of one or two, put beside what an admissions team already knows about its "
+            "applicants, could point to a person.",
+            margin_top=styles.SPACE_L,
+        ),
+        *[_dimension(dimension) for dimension in HEADINGS],
+    )
+
+
+def insights() -> rx.Component:
+    """The page at /insights."""
+    return page(
+        rx.heading("Insights for admissions teams", as_="h1", size="8"),
+        rx.text(
+            "How many people saved a result with the advisor, what it recommended, and where "
+            "it was used: aggregate counts only.",
+            as_="p",
+            size="4",
+            color=styles.TEXT_MUTED,
+            margin_top=styles.SPACE_M,
+        ),
+        rx.cond(S.enabled, rx.cond(S.signed_in, _dashboard(), _sign_in_form()), _disabled()),
+        wide=True,
+    )

@@ -1,0 +1,226 @@
+"""The insights page in a real browser: signing in, the counts of assessments this module saved,
+small cells as "fewer than 5", accessibility and screenshots at both widths.
+
+The session's server must run with ADVISOR_ADMIN_TOKEN set to tests/conftest.py's
+TEST_ADMIN_TOKEN. The page without a token is tested without a browser, in
+tests/test_insights_page.py. The server's database is shared by the session's tests, so every
+expected count is read from the API before and after this module saves its assessments, and the
+origin dimension gets two fresh origins whose counts only this module can change.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from e2e_helpers import ROOT, WIDTHS, describe_violations, horizontal_overflow
+from playwright.sync_api import Page, expect
+
+from advisor.evidence import EXIT_POINT_NAMES
+from advisor.pages import insights
+
+pytestmark = [pytest.mark.e2e, pytest.mark.server]
+
+ANSWERS = {
+    "healthcare_background": True,
+    "role": "minor_teaching",
+    "career_stage": "late",
+    "motivations": ["career_prospects"],
+    "research_aim": "none",
+}
+MANY, FEW = 6, 2
+
+
+def _token_from_conftest(config: pytest.Config) -> str:
+    # `from conftest import ...` would be ambiguous: tests/ and tests/e2e/ both have one, and
+    # pytest imports each as the module "conftest". Find the top one among the plugins instead.
+    path = (ROOT / "tests" / "conftest.py").resolve()
+    for plugin in config.pluginmanager.get_plugins():
+        if Path(getattr(plugin, "__file__", "") or "/").resolve() == path:
+            return getattr(plugin, "TEST_ADMIN_TOKEN", "")
+    return ""
+
+
+@pytest.fixture(scope="session")
+def admin_token(request: pytest.FixtureRequest, app_server) -> str:
+    token = _token_from_conftest(request.config)
+    if not token:
+        pytest.fail("tests/conftest.py must define TEST_ADMIN_TOKEN (see this module's docstring)")
+    response = httpx.get(f"{app_server.url}/api/v1/insights", headers=_bearer(token))
+    if response.status_code != 200:
+        pytest.fail(
+            "The test server must run with ADVISOR_ADMIN_TOKEN=TEST_ADMIN_TOKEN (start_server in "
+            f"tests/conftest.py); /api/v1/insights answered {response.status_code}: "
+            f"{response.text}"
+        )
+    return token
+
+
+def _bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def _cells(data: dict[str, Any], dimension: str) -> dict[str, dict[str, Any]]:
+    found = next(d for d in data["dimensions"] if d["id"] == dimension)
+    return {cell["value"]: cell for cell in found["cells"]}
+
+
+def _shown(cell: dict[str, Any] | None) -> str:
+    assert cell is not None
+    return "fewer than 5" if cell["suppressed"] else str(cell["count"])
+
+
+def _total(data: dict[str, Any]) -> str:
+    return "fewer than 5" if data["total_suppressed"] else str(data["total"])
+
+
+@dataclass(frozen=True)
+class Saved:
+    many: str  # an origin with MANY assessments
+    few: str  # an origin with FEW
+    recommended: str
+    before: dict[str, Any]
+    after: dict[str, Any]
+
+
+@pytest.fixture(scope="module")
+def saved(app_server, admin_token: str) -> Saved:
+    """MANY assessments from one fresh origin and FEW from another, saved through the API."""
+    tag = secrets.token_hex(4)
+    many, few = (f"http://insights-test-{tag}-{side}.example" for side in ("a", "b"))
+    with httpx.Client(base_url=app_server.url, timeout=10.0) as client:
+        before = client.get("/api/v1/insights", headers=_bearer(admin_token)).json()
+        recommended = set()
+        for origin, times in ((many, MANY), (few, FEW)):
+            for _ in range(times):
+                response = client.post(
+                    "/api/v1/assessments", json=ANSWERS, headers={"Origin": origin}
+                )
+                assert response.status_code == 201, response.text
+                recommended.add(response.json()["result"]["recommended"])
+        after = client.get("/api/v1/insights", headers=_bearer(admin_token)).json()
+    assert len(recommended) == 1
+    return Saved(many, few, recommended.pop(), before, after)
+
+
+def _sign_in(page: Page, token: str) -> None:
+    page.get_by_label("Admin token").fill(token)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+def _count(page: Page, dimension: str, label: str) -> str:
+    row = page.locator(f"#table-{dimension} tbody tr").filter(
+        has=page.get_by_role("rowheader", name=label, exact=True)
+    )
+    return row.locator("td").inner_text().strip()
+
+
+def test_the_api_counted_what_this_module_saved(saved: Saved) -> None:
+    """The baseline the page is checked against: deltas of exactly what was saved."""
+    assert saved.many not in _cells(saved.before, "origin")
+    assert _shown(_cells(saved.after, "origin").get(saved.many)) == str(MANY)
+    assert _shown(_cells(saved.after, "origin").get(saved.few)) == "fewer than 5"
+    if not saved.before["total_suppressed"]:
+        assert saved.after["total"] == saved.before["total"] + MANY + FEW
+    before = _cells(saved.before, "recommended").get(saved.recommended)
+    after = _cells(saved.after, "recommended")[saved.recommended]
+    if before and not before["suppressed"]:
+        assert after["count"] == before["count"] + MANY + FEW
+
+
+def test_title_and_no_indexing(page: Page, open_page) -> None:
+    open_page(page, insights.ROUTE)
+
+    assert page.title() == insights.TITLE
+    assert "noindex" in (page.locator('meta[name="robots"]').get_attribute("content") or "")
+    expect(page.get_by_role("heading", level=1)).to_have_count(1)
+
+
+def test_a_wrong_token_shows_an_error_and_no_data(page: Page, open_page, saved: Saved) -> None:
+    open_page(page, insights.ROUTE)
+    field = page.get_by_label("Admin token")
+    expect(field).to_have_attribute("type", "password")
+
+    field.fill(f"not-{secrets.token_hex(8)}")
+    field.press("Enter")  # the keyboard submits the form
+
+    expect(page.get_by_role("alert")).to_contain_text("not the admin token")
+    expect(field).to_be_focused()
+    expect(field).to_have_value("")
+    expect(field).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("table")).to_have_count(0)
+    expect(page.get_by_text(saved.many)).to_have_count(0)
+    assert "insights" not in page.evaluate("JSON.stringify(window.localStorage)").lower()
+    assert not page.context.cookies()
+
+
+def test_the_right_token_shows_the_counts(
+    page: Page, open_page, saved: Saved, admin_token: str
+) -> None:
+    open_page(page, insights.ROUTE)
+
+    _sign_in(page, admin_token)
+
+    expect(page.locator("#insights-total")).to_have_text(f"{_total(saved.after)} in total")
+    assert _count(page, "origin", saved.many) == str(MANY)
+    assert _count(page, "origin", saved.few) == "fewer than 5"
+    exit_point = EXIT_POINT_NAMES[saved.recommended]
+    recommended = _cells(saved.after, "recommended")[saved.recommended]
+    assert _count(page, "recommended", exit_point) == _shown(recommended)
+    expect(page.get_by_text("is shown only as “fewer than 5”")).to_be_visible()
+    # The sign-in lives in the server's session state only: nothing in the browser's storage.
+    assert admin_token not in page.evaluate(
+        "JSON.stringify(window.localStorage) + JSON.stringify(window.sessionStorage)"
+    )
+    assert not page.context.cookies()
+
+
+def test_download_gives_the_csv(page: Page, open_page, saved: Saved, admin_token: str) -> None:
+    open_page(page, insights.ROUTE)
+    _sign_in(page, admin_token)
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download CSV").click()
+
+    assert download.value.suggested_filename == "advisor-insights.csv"
+    csv = Path(download.value.path()).read_text()
+    assert f'origin,"{saved.many}",{MANY}\n' in csv
+    assert f'origin,"{saved.few}",fewer than 5\n' in csv
+
+
+def test_sign_out_hides_the_data(page: Page, open_page, saved: Saved, admin_token: str) -> None:
+    open_page(page, insights.ROUTE)
+    _sign_in(page, admin_token)
+
+    page.get_by_role("button", name="Sign out").click()
+
+    expect(page.get_by_role("status").filter(has_text="signed out")).to_be_visible()
+    expect(page.get_by_label("Admin token")).to_be_focused()
+    expect(page.locator("table")).to_have_count(0)
+    expect(page.get_by_text(saved.many)).to_have_count(0)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_insights_are_accessible_and_fit_the_width(
+    width, new_context, open_page, axe_audit, screenshot, saved: Saved, admin_token: str
+) -> None:
+    page = open_page(new_context(*WIDTHS[width]).new_page(), insights.ROUTE)
+    screenshot(page, "insights-sign-in")
+    problems = [describe_violations(axe_audit(page)), horizontal_overflow(page)]
+
+    page.get_by_label("Admin token").fill("wrong")
+    page.get_by_label("Admin token").press("Enter")
+    expect(page.get_by_role("alert")).to_be_visible()
+    problems.append(describe_violations(axe_audit(page)))
+
+    _sign_in(page, admin_token)
+    expect(page.locator("#table-origin")).to_contain_text(saved.few)
+    screenshot(page, "insights")
+    problems += [describe_violations(axe_audit(page)), horizontal_overflow(page)]
+
+    assert not any(problems), "\n".join(p for p in problems if p)

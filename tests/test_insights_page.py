@@ -1,0 +1,265 @@
+"""The insights page's state without a browser: the token gate, the counts, sign-out, the CSV."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+from collections.abc import Callable
+
+import pytest
+from sqlmodel import Session
+
+from advisor import db
+from advisor.pages import insights as page
+from advisor.pages.insights import InsightsState
+from advisor.rules import Profile, recommend
+from advisor.runtime import CONTENT
+from advisor.settings import settings
+
+TOKEN = "a-long-random-admin-token-for-the-tests"
+CERTIFICATE = Profile(
+    healthcare_background=True,
+    role="trainee",
+    career_stage="early",
+    motivations=("improve_teaching",),
+    research_aim="none",
+)
+DIPLOMA = Profile(
+    audience="supervisor",
+    healthcare_background=True,
+    role="major_teaching",
+    career_stage="mid",
+    motivations=("improve_teaching",),
+    research_aim="apply_evidence",
+    workplace="uk",
+)
+
+
+@pytest.fixture
+def engine(tmp_path, monkeypatch):
+    """A fresh, migrated SQLite database that the page's handlers read."""
+    url = f"sqlite:///{tmp_path / 'insights.db'}"
+    db.migrate(url)
+    monkeypatch.setattr(db, "default_engine", lambda: db.engine_for(url))
+    yield db.engine_for(url)
+    db.engine_for(url).dispose()
+
+
+@pytest.fixture
+def save(engine) -> Callable[[Profile, str, int], None]:
+    def save(profile: Profile, origin: str, times: int) -> None:
+        with Session(engine) as session:
+            for _ in range(times):
+                db.save_assessment(
+                    session=session,
+                    profile=profile,
+                    result=recommend(profile, CONTENT),
+                    origin=origin,
+                )
+
+    return save
+
+
+@pytest.fixture
+def token(monkeypatch) -> str:
+    monkeypatch.setattr(settings, "admin_token", TOKEN)
+    return TOKEN
+
+
+def shown(state: InsightsState, dimension: str) -> dict[str, str]:
+    return {row.label: row.shown for row in state.tables[dimension]}
+
+
+def sent_to_browser(state: InsightsState) -> str:
+    return json.dumps(state.get_delta(), default=str)
+
+
+def test_recommendations_are_what_the_counts_below_assume():
+    assert recommend(CERTIFICATE, CONTENT).recommended == "certificate"
+    assert recommend(DIPLOMA, CONTENT).recommended == "diploma"
+
+
+@pytest.mark.parametrize("given", ["", " ", "anything"])
+def test_without_a_configured_token_insights_are_disabled(monkeypatch, engine, save, given):
+    monkeypatch.setattr(settings, "admin_token", "")
+    save(CERTIFICATE, "advisor", 6)
+    state = InsightsState()
+
+    state.sign_in({"token": given})
+    state.refresh()
+
+    assert not state.enabled and not state.signed_in
+    assert "ADVISOR_ADMIN_TOKEN" in state.error
+    assert state.total == "" and not any(state.tables.values())
+    assert state.download_csv() is None
+
+
+def test_a_configured_token_enables_the_form(token):
+    assert InsightsState().enabled
+
+
+@pytest.mark.parametrize("given", ["wrong", TOKEN[:-1], TOKEN + "x", "", "tökén"])
+def test_a_wrong_token_shows_an_error_and_no_data(token, save, given):
+    save(CERTIFICATE, "advisor", 6)
+    state = InsightsState()
+
+    state.sign_in({"token": given})
+
+    assert not state.signed_in
+    assert state.error
+    assert state.total == "" and not any(state.tables.values())
+    assert state.download_csv() is None
+    state.refresh()
+    assert not any(state.tables.values())
+
+
+def test_the_right_token_shows_the_counts_of_the_saved_assessments(token, save):
+    save(CERTIFICATE, "https://a.example", 6)
+    save(DIPLOMA, "api", 2)
+    state = InsightsState()
+
+    state.sign_in({"token": f" {TOKEN}\n"})  # pasted with stray whitespace
+
+    assert state.signed_in and state.error == ""
+    assert state.total == "8"
+    assert shown(state, "recommended") == {"Certificate": "6", "Diploma": "fewer than 5"}
+    assert shown(state, "role") == {
+        "Trainee who teaches": "6",
+        "A large teaching role": "fewer than 5",
+    }
+    assert shown(state, "career_stage") == {"Early": "6", "Middle": "fewer than 5"}
+    assert shown(state, "audience") == {
+        "People choosing for themselves": "6",
+        "Supervisors": "fewer than 5",
+    }
+    assert shown(state, "origin") == {"https://a.example": "6", "API clients": "fewer than 5"}
+    today = dt.datetime.now(dt.UTC).date()
+    monday = today - dt.timedelta(days=today.weekday())
+    assert shown(state, "week") == {f"{monday.day} {monday:%B %Y}": "8"}
+    assert state.updated
+
+
+def test_small_cells_are_suppressed_everywhere_the_browser_sees(token, save):
+    save(CERTIFICATE, "advisor", 3)
+    save(DIPLOMA, "https://embed.example", 1)
+    state = InsightsState()
+    state.sign_in({"token": TOKEN})
+
+    assert state.total == "fewer than 5"
+    assert shown(state, "origin") == {
+        "The advisor itself": "fewer than 5",
+        "https://embed.example": "fewer than 5",
+    }
+    # A suppressed cell is drawn as no bar at all, never as its real size.
+    assert all(row.count == 0 and row.suppressed for rows in state.tables.values() for row in rows)
+    delta = state.get_delta()
+    rows = delta[InsightsState.get_full_name()]["tables_rx_state_"]
+    assert {row.count for dimension in rows.values() for row in dimension} == {0}
+
+
+def test_the_sign_in_and_the_raw_counts_stay_on_the_server(token, save):
+    save(CERTIFICATE, "advisor", 6)
+    state = InsightsState()
+    state.sign_in({"token": TOKEN})
+
+    delta = state.get_delta()
+
+    assert TOKEN not in sent_to_browser(state)
+    sent = {key.removesuffix("_rx_state_") for key in delta[InsightsState.get_full_name()]}
+    public = {"enabled", "signed_in", "total", "tables", "chart_heights", "error", "notice"}
+    assert sent <= public | {"updated"}
+    assert sent >= {"signed_in", "total", "tables"}
+
+
+def test_refresh_counts_assessments_saved_since_signing_in(token, save):
+    save(CERTIFICATE, "advisor", 5)
+    state = InsightsState()
+    state.sign_in({"token": TOKEN})
+    assert state.total == "5"
+
+    save(CERTIFICATE, "advisor", 2)
+    state.refresh()
+
+    assert state.total == "7"
+    assert shown(state, "origin") == {"The advisor itself": "7"}
+
+
+def test_sign_out_clears_the_data(token, save):
+    save(CERTIFICATE, "advisor", 6)
+    state = InsightsState()
+    state.sign_in({"token": TOKEN})
+    assert state.total == "6"
+
+    state.sign_out()
+
+    assert not state.signed_in
+    assert state.total == "" and not any(state.tables.values()) and state.updated == ""
+    assert state.download_csv() is None
+    state.refresh()
+    assert state.total == ""
+
+
+def test_the_download_carries_the_csv(token, save, engine):
+    save(CERTIFICATE, "advisor", 6)
+    save(DIPLOMA, "api", 2)
+    state = InsightsState()
+    state.sign_in({"token": TOKEN})
+
+    event = state.download_csv()
+
+    args = {str(name): value._var_value for name, value in event.args}
+    assert args["filename"] == "advisor-insights.csv"
+    prefix = "data:text/csv;base64,"
+    assert args["url"].startswith(prefix)
+    csv = base64.b64decode(args["url"].removeprefix(prefix)).decode()
+    with Session(engine) as session:
+        assert csv == db.insights_csv(db.insights(session=session))
+    assert 'origin,"advisor",6\n' in csv and 'origin,"api",fewer than 5\n' in csv
+
+
+def test_an_unreadable_database_is_an_error_not_a_crash(token, monkeypatch, tmp_path):
+    # Never migrated: the table does not exist.
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    monkeypatch.setattr(db, "default_engine", lambda: db.engine_for(url))
+    state = InsightsState()
+
+    state.sign_in({"token": TOKEN})
+
+    assert state.signed_in and "could not be read" in state.error
+    assert state.total == ""
+
+
+@pytest.mark.parametrize(
+    ("dimension", "value", "label"),
+    [
+        ("recommended", "masters", "Masters"),
+        ("role", "education_lead", "Leading education"),
+        ("career_stage", "late", "Later"),
+        ("origin", "advisor", "The advisor itself"),
+        ("origin", "api", "API clients"),
+        ("origin", "https://apply.example.ac.uk", "https://apply.example.ac.uk"),
+        ("week", "2025-03-03", "3 March 2025"),
+        ("role", "retired-option", "retired-option"),
+    ],
+)
+def test_values_are_shown_in_words(dimension, value, label):
+    assert page.value_label(dimension, value) == label
+
+
+@pytest.mark.parametrize(
+    ("label", "lines"),
+    [
+        ("Masters", ["Masters"]),
+        ("People choosing for themselves", ["People choosing", "for themselves"]),
+        # Two origins alike but for one letter stay apart on the chart.
+        ("http://insights-test-0a1b-a.example", ["insights-test-", "0a1b-a.example"]),
+        ("http://insights-test-0a1b-b.example", ["insights-test-", "0a1b-b.example"]),
+        (
+            "Aiming for education research or faculty development",
+            ["Aiming for", "education", "research or…"],
+        ),
+    ],
+)
+def test_chart_names_wrap_into_a_few_short_lines(label, lines):
+    assert page.tick_lines(label) == lines
