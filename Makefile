@@ -26,6 +26,9 @@ CHROMIUM := /usr/bin/chromium
 # to the installed initdb; with none installed it stays a pattern naming no file, and the rule
 # below installs the server.
 POSTGRES := /usr/lib/postgresql/*/bin/initdb
+# Debian's Redis server for the scale-out test, which runs a throwaway server of its own
+# (tests/redis_server.py) on a free port of 127.0.0.1, never the system's.
+REDIS := /usr/bin/redis-server
 PORT ?= 3000
 PYTEST_ARGS ?=
 # Every recipe that runs Reflex, the tests or the benchmarks starts from the same environment.
@@ -63,7 +66,7 @@ run: install ## Check the content, then serve the app (prod build) on PORT (defa
 	$(WITH_ENV) exec reflex run --env prod --single-port \
 		--frontend-port $(PORT) --backend-port $(PORT)
 
-test: install $(CHROMIUM) $(AXE_STAMP) $(POSTGRES) ## Run the test suite, browser tests included
+test: install $(CHROMIUM) $(AXE_STAMP) $(POSTGRES) $(REDIS) ## Run the test suite, browser tests included
 	$(WITH_ENV) $(PY) -m pytest $(PYTEST_ARGS)
 
 # The fonts give screenshots readable text.
@@ -78,6 +81,13 @@ $(POSTGRES):
 	@echo "Installing Debian's postgresql for the database tests"
 	export DEBIAN_FRONTEND=noninteractive && apt-get update -q && \
 		apt-get install -y -q --no-install-recommends postgresql </dev/null
+
+# The package also enables Debian's own server (port 6379) where services may start: the tests
+# never use it.
+$(REDIS):
+	@echo "Installing Debian's redis-server for the scale-out test"
+	export DEBIAN_FRONTEND=noninteractive && apt-get update -q && \
+		apt-get install -y -q --no-install-recommends redis-server </dev/null
 
 # The stamp names the version, so changing AXE_VERSION installs the new one.
 $(AXE_STAMP):

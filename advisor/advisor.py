@@ -16,7 +16,16 @@ except ContentError as exc:
 
 from advisor import styles  # noqa: E402 - only once the content is known to be valid
 from advisor.api import body_limit, create_api, security_headers  # noqa: E402
-from advisor.pages import assess, evidence, landing, method, result, saved  # noqa: E402
+from advisor.pages import (  # noqa: E402
+    assess,
+    embed,
+    evidence,
+    insights,
+    landing,
+    method,
+    result,
+    saved,
+)
 from advisor.settings import settings  # noqa: E402
 from advisor.state import AnswersState  # noqa: E402
 
@@ -67,4 +76,20 @@ app.add_page(
     title="Delete a saved result | Programme advisor",
     description="Delete a saved result of the programme advisor.",
     on_load=saved.DeleteState.reset_outcome,
+)
+app.add_page(
+    embed.embed,
+    route=embed.ROUTE,
+    title=embed.TITLE,
+    description=embed.DESCRIPTION,
+    on_load=embed.EmbedState.open_embed,
+)
+app.add_page(
+    insights.insights,
+    route=insights.ROUTE,
+    title=insights.TITLE,
+    description=insights.DESCRIPTION,
+    meta=insights.META,
+    context=insights.CONTEXT,
+    on_load=insights.InsightsState.open_insights,
 )

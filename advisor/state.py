@@ -9,13 +9,13 @@ from sqlmodel import Session
 
 from advisor import db
 from advisor.answers import decode, encode, to_profile
+from advisor.embedding import AUDIENCE_PARAM
 from advisor.rules import recommend
 from advisor.runtime import CONTENT, assessment
 from advisor.view import Assessment
 
 # The evidence lives at module level (advisor.runtime); sessions hold only their answers.
 QUESTION_IDS = [q.id for q in CONTENT.questions]
-AUDIENCE_PARAM = {"self": "self", "colleague": "supervisor", "supervisor": "supervisor"}
 
 
 def _view(stored: str) -> Assessment:
@@ -272,23 +272,29 @@ class AnswersState(ResultVars, rx.State):
         self.position = str(max(self.step - 1, 0))
         return rx.scroll_to("step-top")
 
-    @rx.event
-    def go_to_step(self, step: int):
-        """From the review or the result: change one answer, then come back."""
+    def _edit_step(self, step: int) -> None:
         self.error = ""
         self.editing = True
         self.position = str(max(0, min(step, len(_view(self.stored).ask))))
-        return rx.redirect("/assess")
 
-    @rx.event
-    def start_again(self):
-        """Forget every answer and return to the first question."""
+    def _forget_answers(self) -> None:
         audience = _view(self.stored).answers.audience
         self.stored = encode(decode(f"audience={audience}")[0])
         self.position = "0"
         self.error = ""
         self.link_problem = ""
         self.editing = False
+
+    @rx.event
+    def go_to_step(self, step: int):
+        """From the review or the result: change one answer, then come back."""
+        self._edit_step(step)
+        return rx.redirect("/assess")
+
+    @rx.event
+    def start_again(self):
+        """Forget every answer and return to the first question."""
+        self._forget_answers()
         return rx.redirect("/assess")
 
     @rx.event

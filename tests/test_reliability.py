@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import psutil
 import pytest
-from conftest import TEST_SERVER_DIR, free_port, start_server
+from servers import TEST_SERVER_DIR, free_port, start_server
 
 pytestmark = pytest.mark.server
 

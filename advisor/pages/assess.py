@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.event import EventHandler, EventType
 
 from advisor import styles
 from advisor.components.layout import page
@@ -145,7 +146,7 @@ def _question_step(question: Question, first: bool) -> rx.Component:
     )
 
 
-def _review() -> rx.Component:
+def _review(see_result: rx.Component, change: EventHandler) -> rx.Component:
     return rx.box(
         rx.heading("Check your answers", as_="h2", size="6", margin_bottom=styles.SPACE_M),
         rx.el.dl(
@@ -158,7 +159,7 @@ def _review() -> rx.Component:
                             rx.text(item["answer"].to(str)),
                             rx.button(
                                 "Change",
-                                on_click=S.go_to_step(item["step"].to(int)),
+                                on_click=change(item["step"].to(int)),
                                 variant="ghost",
                                 size="2",
                                 aria_label="Change " + item["short"].to(str),
@@ -176,11 +177,7 @@ def _review() -> rx.Component:
         ),
         rx.flex(
             rx.button("Back", on_click=S.previous_step, variant="soft", size="3", type="button"),
-            rx.button(
-                rx.link("See the result", href="/result", underline="none"),
-                as_child=True,
-                size="3",
-            ),
+            see_result,
             justify="between",
             margin_top=styles.SPACE_L,
         ),
@@ -217,9 +214,50 @@ def _placeholder() -> rx.Component:
     return rx.box(min_height=styles.STEP_MIN_HEIGHT, aria_busy="true")
 
 
+def see_result_link() -> rx.Component:
+    """The review's way on at /assess: the result page."""
+    return rx.button(
+        rx.link("See the result", href="/result", underline="none"),
+        as_child=True,
+        size="3",
+    )
+
+
+def kept_note(start_again: EventType) -> rx.Component:
+    """Where the answers live, and a way to forget them."""
+    return rx.text(
+        "Your answers are kept in this browser, so you can leave and come back. ",
+        rx.button(
+            "Start again",
+            on_click=start_again,
+            variant="ghost",
+            size="2",
+            type="button",
+        ),
+        color=styles.TEXT_MUTED,
+        size="2",
+        as_="p",
+        margin_bottom=styles.SPACE_L,
+    )
+
+
+def questionnaire(*, see_result: rx.Component, change: EventHandler = S.go_to_step) -> rx.Component:
+    """The questionnaire's body (progress, one step at a time, the review), for /assess and
+    /embed: `see_result` is the review's way on, `change(step)` its "Change" buttons' event."""
+    steps = [(q.id, _question_step(q, first=i == 0)) for i, q in enumerate(CONTENT.questions)]
+    return rx.cond(
+        rx.State.is_hydrated,
+        rx.box(
+            _progress(),
+            rx.match(S.current_question, *steps, _review(see_result, change)),
+            min_height=styles.STEP_MIN_HEIGHT,
+        ),
+        _placeholder(),
+    )
+
+
 def assess() -> rx.Component:
     """The page at /assess."""
-    steps = [(q.id, _question_step(q, first=i == 0)) for i, q in enumerate(CONTENT.questions)]
     return page(
         rx.box(id="step-top"),
         rx.heading(
@@ -228,27 +266,6 @@ def assess() -> rx.Component:
             size="7",
             margin_bottom=styles.SPACE_S,
         ),
-        rx.text(
-            "Your answers are kept in this browser, so you can leave and come back. ",
-            rx.button(
-                "Start again",
-                on_click=S.start_again,
-                variant="ghost",
-                size="2",
-                type="button",
-            ),
-            color=styles.TEXT_MUTED,
-            size="2",
-            as_="p",
-            margin_bottom=styles.SPACE_L,
-        ),
-        rx.cond(
-            rx.State.is_hydrated,
-            rx.box(
-                _progress(),
-                rx.match(S.current_question, *steps, _review()),
-                min_height=styles.STEP_MIN_HEIGHT,
-            ),
-            _placeholder(),
-        ),
+        kept_note(S.start_again),
+        questionnaire(see_result=see_result_link()),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.event import EventHandler, EventType
 
 from advisor import styles
 from advisor.components.evidence_parts import quote_card
@@ -18,6 +19,7 @@ DESCRIPTION = (
     "The suggested exit point (Certificate, Diploma or Masters), why, what would change it, and "
     "what graduates at each level reported."
 )
+CITATION = CONTENT.study.citation
 CAVEATS = [c.text for c in CONTENT.rules.caveats] + [x.text for x in CONTENT.study.limitations]
 
 
@@ -192,7 +194,7 @@ def _saved_panel() -> rx.Component:
     )
 
 
-def live_actions() -> rx.Component:
+def live_actions(start_again: EventType = S.start_again) -> rx.Component:
     """Actions on the person's own result: print, download, copy, save, start again."""
     return rx.box(
         rx.heading("Keep or share this result", as_="h2", size="4", margin_bottom=styles.SPACE_S),
@@ -220,7 +222,7 @@ def live_actions() -> rx.Component:
                 type="button",
                 disabled=S.saved_id != "",
             ),
-            rx.button("Start again", on_click=S.start_again, variant="outline", type="button"),
+            rx.button("Start again", on_click=start_again, variant="outline", type="button"),
             gap=styles.SPACE_S,
             wrap="wrap",
         ),
@@ -244,6 +246,12 @@ def _caveats() -> rx.Component:
         "caveats-heading",
         "How far to trust this",
         rx.text(" ".join(CAVEATS), as_="p", id="caveats"),
+        # On paper the site's footer is dropped; the source stays, in one line.
+        rx.text(
+            f"Source: {CITATION.text}. {CONTENT.study.citation.licence}.",
+            as_="p",
+            class_name="print-only",
+        ),
     )
 
 
@@ -423,10 +431,12 @@ def _ineligible(S: type[ResultVars], actions: rx.Component) -> rx.Component:
     )
 
 
-def live_ineligible_actions() -> rx.Component:
+def live_ineligible_actions(
+    change: EventHandler = S.go_to_step, start_again: EventType = S.start_again
+) -> rx.Component:
     return rx.flex(
-        rx.button("Change my answer", on_click=S.go_to_step(0), variant="soft", type="button"),
-        rx.button("Start again", on_click=S.start_again, variant="outline", type="button"),
+        rx.button("Change my answer", on_click=change(0), variant="soft", type="button"),
+        rx.button("Start again", on_click=start_again, variant="outline", type="button"),
         gap=styles.SPACE_S,
         margin_top=styles.SPACE_L,
         class_name="no-print",

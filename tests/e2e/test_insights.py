@@ -1,7 +1,7 @@
 """The insights page in a real browser: signing in, the counts of assessments this module saved,
 small cells as "fewer than 5", accessibility and screenshots at both widths.
 
-The session's server must run with ADVISOR_ADMIN_TOKEN set to tests/conftest.py's
+The session's server must run with ADVISOR_ADMIN_TOKEN set to tests/servers.py's
 TEST_ADMIN_TOKEN. The page without a token is tested without a browser, in
 tests/test_insights_page.py. The server's database is shared by the session's tests, so every
 expected count is read from the API before and after this module saves its assessments, and the
@@ -17,8 +17,9 @@ from typing import Any
 
 import httpx
 import pytest
-from e2e_helpers import ROOT, WIDTHS, describe_violations, horizontal_overflow
+from e2e_helpers import WIDTHS, describe_violations, horizontal_overflow
 from playwright.sync_api import Page, expect
+from servers import TEST_ADMIN_TOKEN
 
 from advisor.evidence import EXIT_POINT_NAMES
 from advisor.pages import insights
@@ -35,21 +36,9 @@ ANSWERS = {
 MANY, FEW = 6, 2
 
 
-def _token_from_conftest(config: pytest.Config) -> str:
-    # `from conftest import ...` would be ambiguous: tests/ and tests/e2e/ both have one, and
-    # pytest imports each as the module "conftest". Find the top one among the plugins instead.
-    path = (ROOT / "tests" / "conftest.py").resolve()
-    for plugin in config.pluginmanager.get_plugins():
-        if Path(getattr(plugin, "__file__", "") or "/").resolve() == path:
-            return getattr(plugin, "TEST_ADMIN_TOKEN", "")
-    return ""
-
-
 @pytest.fixture(scope="session")
-def admin_token(request: pytest.FixtureRequest, app_server) -> str:
-    token = _token_from_conftest(request.config)
-    if not token:
-        pytest.fail("tests/conftest.py must define TEST_ADMIN_TOKEN (see this module's docstring)")
+def admin_token(app_server) -> str:
+    token = TEST_ADMIN_TOKEN
     response = httpx.get(f"{app_server.url}/api/v1/insights", headers=_bearer(token))
     if response.status_code != 200:
         pytest.fail(
