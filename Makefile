@@ -29,6 +29,8 @@ POSTGRES := /usr/lib/postgresql/*/bin/initdb
 # Debian's Redis server for the scale-out test, which runs a throwaway server of its own
 # (tests/redis_server.py) on a free port of 127.0.0.1, never the system's.
 REDIS := /usr/bin/redis-server
+# wrk drives the API benchmark from another core (a Python client would starve the server).
+WRK := /usr/bin/wrk
 PORT ?= 3000
 PYTEST_ARGS ?=
 # Every recipe that runs Reflex, the tests or the benchmarks starts from the same environment.
@@ -60,7 +62,7 @@ $(BUN):
 	$(BUN) --version >/dev/null
 	touch -h $@
 
-run: install ## Check the content, then serve the app (prod build) on PORT (default 3000)
+run: install ## Check the content, migrate the database, serve the app on PORT (default 3000)
 	cd $(ROOT) && $(PY) -m advisor.content
 	cd $(ROOT) && $(PY) -m advisor.db migrate
 	$(WITH_ENV) exec reflex run --env prod --single-port \
@@ -97,8 +99,13 @@ $(AXE_STAMP):
 	rm -f $(TOOLS)/axe/.installed-*
 	touch $@
 
-bench: install $(CHROMIUM) ## Run the benchmarks (python -m bench), page loads included
+bench: install $(CHROMIUM) $(POSTGRES) $(WRK) ## Run the benchmarks (python -m bench): engine, pages, API, sessions, saves
 	$(WITH_ENV) $(PY) -m bench
+
+$(WRK):
+	@echo "Installing Debian's wrk for the API benchmark"
+	export DEBIAN_FRONTEND=noninteractive && apt-get update -q && \
+		apt-get install -y -q --no-install-recommends wrk </dev/null
 
 purge: install ## Delete saved assessments older than ADVISOR_RETENTION_DAYS (default 365)
 	cd $(ROOT) && $(PY) -m advisor.db purge

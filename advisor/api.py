@@ -26,6 +26,7 @@ from advisor.content import Content
 from advisor.rules import Profile, Question, Recommendation, recommend
 
 API_V1 = "/api/v1"
+JSON = "application/json"
 DOCS_URL = "/api/docs"
 OPENAPI_URL = f"{API_V1}/openapi.json"
 # Swagger UI's scripts and styles ship inside the fastapi-offline wheel: the docs page loads
@@ -81,7 +82,9 @@ def origin_of(value: str | None, default: str) -> str:
 
 
 def _session(request: Request) -> Iterator[Session]:
-    with Session(request.app.state.engine or db.default_engine()) as session:
+    with Session(
+        request.app.state.engine or db.default_engine(), expire_on_commit=False
+    ) as session:
         yield session
 
 
@@ -329,8 +332,11 @@ def create_api(
         tags=["advice"],
         summary="Recommend an exit point for one set of answers",
     )
-    def recommendations(profile: Profile) -> Recommendation:
-        return recommend(profile, content)
+    async def recommendations(profile: Profile) -> Response:
+        # async: the engine is pure CPU in microseconds, so a thread-pool hop would cost more
+        # than the work. The result is built from validated content: serialise it directly
+        # rather than have FastAPI validate it again.
+        return Response(recommend(profile, content).model_dump_json(), media_type=JSON)
 
     @api.get(
         f"{API_V1}/evidence",
@@ -338,7 +344,7 @@ def create_api(
         tags=["evidence"],
         summary="The whole validated evidence base and rule table",
     )
-    def evidence() -> Response:
+    async def evidence() -> Response:
         return Response(evidence_json, media_type="application/json")
 
     @api.get(
@@ -347,11 +353,11 @@ def create_api(
         tags=["advice"],
         summary="The questionnaire, in both voices",
     )
-    def get_questions() -> QuestionsOut:
+    async def get_questions() -> QuestionsOut:
         return questions
 
     @api.get(f"{API_V1}/health", response_model=Health, tags=["service"], summary="Liveness")
-    def get_health() -> Health:
+    async def get_health() -> Health:
         return health
 
     @api.post(

@@ -141,7 +141,11 @@ def _hash(token: str) -> str:
 def save_assessment(
     *, session: Session, profile: Profile, result: Recommendation, origin: str
 ) -> tuple[Assessment, str]:
-    """Store one result; return the record and its delete token (shown once, never stored)."""
+    """Store one result; return the record and its delete token (shown once, never stored).
+
+    Open the session with expire_on_commit=False to read the returned record after the commit
+    (or after the session closes) without another query.
+    """
     token = secrets.token_urlsafe(24)
     record = Assessment(
         audience=profile.audience,
@@ -159,7 +163,8 @@ def save_assessment(
     )
     session.add(record)
     session.commit()
-    session.refresh(record)
+    # No refresh: id and created_at were set in Python before the insert, so a session opened
+    # with expire_on_commit=False answers from the object without another SELECT.
     return record, token
 
 

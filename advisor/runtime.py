@@ -8,4 +8,6 @@ from advisor.view import cached_builder
 # catches it, prints the list and refuses to start.
 CONTENT = load_content(settings.content_dir)
 # The view of an answers text, shared by every session: the same answers give the same view.
-assessment = cached_builder(CONTENT)
+# Bounded so memory stays small (a view is about 23 kB): it serves the many computed vars of one
+# state update, and repeats across sessions, not a long history.
+assessment = cached_builder(CONTENT, size=256)

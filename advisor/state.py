@@ -324,7 +324,7 @@ class AnswersState(ResultVars, rx.State):
         if profile is None or self.saved_id:
             return
         try:
-            with Session(db.default_engine()) as session:
+            with Session(db.default_engine(), expire_on_commit=False) as session:
                 record, token = db.save_assessment(
                     session=session,
                     profile=profile,

@@ -24,25 +24,20 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import shutil
-import signal
-import socket
 import statistics
-import subprocess
 import tempfile
 import textwrap
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
+from bench import server
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = server.ROOT
 # Kept between runs so the app's build starts warm; `make clean` removes it.
-APP_BUILD_DIR = ROOT / ".test-server" / "bench"
+APP_BUILD_DIR = server.BUILD_ROOT / "bench"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -58,8 +53,6 @@ VIEWPORT = {"width": 1280, "height": 800}
 RUNS = 15
 TARGET_MS = 600.0
 BYTES_RATIO_TARGET = 1.3
-START_TIMEOUT_S = 300.0
-STOP_TIMEOUT_S = 30.0
 
 APP_PATH = "/assess?for=self"
 APP_TARGET = '#question-healthcare_background [role="radio"]'
@@ -156,77 +149,9 @@ class Target:
 # --- servers --------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("", 0))
-        return sock.getsockname()[1]
-
-
-def _default_sigint() -> None:
-    # Background jobs of a shell without job control ignore SIGINT; Reflex must not.
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-
-
-def _env() -> dict[str, str]:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES"}
-    }
-    env["ADVISOR_ROOT"] = str(ROOT)
-    return env
-
-
-@contextlib.contextmanager
-def _serving(
-    command: list[str], cwd: Path, env: dict[str, str], log: Path, port: int, ready_path: str
-) -> Iterator[str]:
-    """Run a server in its own process group until the block ends; yield its base URL."""
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            command,
-            cwd=cwd,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-            preexec_fn=_default_sigint,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"{command[0]} exited before serving:\n{log.read_text()}")
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(url + ready_path, timeout=2.0).status_code == 200:
-                    break
-            if time.monotonic() > deadline:
-                raise RuntimeError(
-                    f"no answer on {url} in {START_TIMEOUT_S:.0f} s:\n{log.read_text()}"
-                )
-            time.sleep(0.5)
-        yield url
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGINT)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            process.wait(timeout=STOP_TIMEOUT_S)
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)  # whatever outlived make (granian workers)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            process.wait(timeout=10)
-
-
-def _app_server(log: Path) -> contextlib.AbstractContextManager[str]:
+def _app_server(log: Path) -> contextlib.AbstractContextManager[server.Running]:
     """The advisor, started exactly as `make run` starts it, in a build folder of its own."""
-    port = _free_port()
-    env = _env()
-    env["REFLEX_WEB_WORKDIR"] = str(APP_BUILD_DIR / "web")
-    env["REFLEX_STATES_WORKDIR"] = str(APP_BUILD_DIR / "states")
-    command = ["make", "--no-print-directory", "run", f"PORT={port}"]
-    return _serving(command, ROOT, env, log, port, "/api/v1/health")
+    return server.advisor(log, APP_BUILD_DIR)
 
 
 def _write_minimal_app(folder: Path) -> None:
@@ -237,15 +162,15 @@ def _write_minimal_app(folder: Path) -> None:
     (package / f"{MINIMAL_APP}.py").write_text(MINIMAL_MODULE)
 
 
-def _minimal_server(folder: Path, log: Path) -> contextlib.AbstractContextManager[str]:
+def minimal_server(folder: Path, log: Path) -> contextlib.AbstractContextManager[server.Running]:
     """A one-button Reflex app, served like the advisor: same env, same bun, same bun cache."""
     _write_minimal_app(folder)
-    port = _free_port()
+    port = server.free_port()
     script = textwrap.dedent(f"""\
         . {ROOT}/scripts/env.sh && exec reflex run --env prod --single-port \\
             --frontend-port {port} --backend-port {port}
         """)
-    return _serving(["bash", "-c", script], folder, _env(), log, port, "/ping")
+    return server.serving(["bash", "-c", script], folder, server.environment(), log, port, "/ping")
 
 
 # --- the browser ----------------------------------------------------------------------------
@@ -346,13 +271,13 @@ def run(runs: int = RUNS) -> dict[str, Any]:
     minimal_folder.mkdir()
     try:
         with (
-            _app_server(scratch / "app.log") as app_url,
-            _minimal_server(minimal_folder, scratch / "minimal.log") as minimal_url,
+            _app_server(scratch / "app.log") as app,
+            minimal_server(minimal_folder, scratch / "minimal.log") as minimal,
         ):
             measured = _measure(
                 [
-                    Target("app", app_url, APP_PATH, APP_TARGET, APP_CLICKED),
-                    Target("minimal", minimal_url, MINIMAL_PATH, MINIMAL_TARGET, MINIMAL_CLICKED),
+                    Target("app", app.url, APP_PATH, APP_TARGET, APP_CLICKED),
+                    Target("minimal", minimal.url, MINIMAL_PATH, MINIMAL_TARGET, MINIMAL_CLICKED),
                 ],
                 runs,
             )

@@ -14,6 +14,7 @@ import uuid
 import warnings
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, get_args
 
@@ -121,7 +122,7 @@ def save(
 ) -> tuple[db.Assessment, str]:
     """Save one assessment as the app does, then (for tests of time) back-date it."""
     profile = Profile(**answers(**changes))
-    with Session(engine) as session:
+    with Session(engine, expire_on_commit=False) as session:
         record, token = db.save_assessment(
             session=session, profile=profile, result=recommend(profile, content), origin=origin
         )
@@ -525,7 +526,10 @@ def test_concurrent_saves_all_land(engine, content):
     roles = get_args(rules.Role)
     bodies = [answers(role=roles[i % len(roles)]) for i in range(CONCURRENT)]
     with serving(create_api(content, engine=engine, admin_token=ADMIN_TOKEN)) as base:
-        responses = asyncio.run(post_all(base, bodies))
+        # In a thread of its own: the browser tests' sync Playwright keeps an event loop running
+        # in the main thread for the whole session, and asyncio.run refuses to nest in it.
+        with ThreadPoolExecutor(1) as pool:
+            responses = pool.submit(asyncio.run, post_all(base, bodies)).result()
         assert [r.status_code for r in responses] == [201] * CONCURRENT, [
             r.text for r in responses if r.status_code != 201
         ]

@@ -1,0 +1,86 @@
+"""The API benchmark's backend: the advisor's plus a bare endpoint, run as Reflex runs it.
+
+`python -m bench.api_app PORT` starts the production backend the way `reflex run --env prod`
+does: the app compiled first, then `reflex.utils.exec.run_granian_backend_prod` (granian, ASGI,
+the app imported in the supervisor, the heap frozen, workers forked; GRANIAN_WORKERS=1 here).
+The workers call `app()`, which returns the ASGI app Reflex builds from advisor/advisor.py (the
+same `rx.App`, the same `api_transformer` chain: the FastAPI app with its routes, the body
+limit and the security headers, inside Reflex's own Starlette app with its middleware) after
+one route was added to that FastAPI app: `POST /bench/bare`, a constant JSON body of
+BENCH_BARE_BYTES bytes, the request left unread. Both endpoints pass through the same server,
+middleware and routing; the difference between them is what the recommendation endpoint itself
+does (parse and validate the profile, run the engine, validate and serialise the result).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from fastapi import FastAPI
+from fastapi.responses import Response
+
+BARE_PATH = "/bench/bare"
+BARE_BYTES_ENV = "BENCH_BARE_BYTES"
+TARGET = "bench.api_app:app"
+
+
+def constant_body(size: int) -> bytes:
+    """A JSON object of exactly `size` bytes."""
+    frame = b'{"padding":""}'
+    if size < len(frame):
+        raise ValueError(f"a JSON body of {size} bytes is too small to hold {frame!r}")
+    return frame[:-2] + b"x" * (size - len(frame)) + frame[-2:]
+
+
+def _advisor_api() -> FastAPI:
+    from advisor.advisor import app as advisor_app
+
+    transformers = advisor_app.api_transformer
+    api = transformers[0] if isinstance(transformers, list | tuple) else transformers
+    if not isinstance(api, FastAPI):
+        raise TypeError(f"expected the advisor's FastAPI app first in api_transformer: {api!r}")
+    return api
+
+
+def app():
+    """granian's factory, called in each worker: the advisor's backend with the bare route."""
+    from advisor.advisor import app as advisor_app
+
+    api = _advisor_api()
+    if not any(getattr(route, "path", None) == BARE_PATH for route in api.routes):
+        body = constant_body(int(os.environ[BARE_BYTES_ENV]))
+
+        async def bare() -> Response:
+            return Response(body, media_type="application/json")
+
+        api.add_api_route(BARE_PATH, bare, methods=["POST"], include_in_schema=False)
+    return advisor_app()  # Reflex's App.__call__: the composed backend ASGI app
+
+
+# As `reflex run --env prod` compiles before it serves: in a process of its own (granian must
+# not find the app imported), into REFLEX_WEB_WORKDIR; it leaves the list of stateful pages
+# there, which is all the workers then evaluate.
+COMPILE = """
+import sys
+from reflex.utils import prerequisites
+sys.exit(0 if prerequisites.compile_or_validate_app(compile=True) else 1)
+"""
+
+
+def main(port: int) -> None:
+    from reflex.utils.exec import run_granian_backend_prod
+    from reflex_base.constants.base import LogLevel
+    from reflex_base.environment import environment
+
+    subprocess.run([sys.executable, "-c", COMPILE], check=True)
+    environment.REFLEX_SKIP_COMPILE.set(True)  # as the prod CLI does for its backend
+    # As Reflex's supervisor does before forking: the app module imported once, so the forked
+    # workers share its pages (run_granian_backend_prod then freezes the heap).
+    _advisor_api()
+    run_granian_backend_prod("127.0.0.1", port, LogLevel.ERROR, app_target=TARGET)
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]))
