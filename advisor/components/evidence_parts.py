@@ -158,3 +158,20 @@ def sample_chart(group: SampleGroup, total: int) -> rx.Component:
         position="relative",
         class_name="sample-chart",
     )
+
+
+def contents_nav(contents: list[tuple[str, str]]) -> rx.Component:
+    """ "On this page": links to a long page's sections, given as (anchor, label) pairs."""
+    return rx.el.nav(
+        rx.text("On this page", as_="p", weight="bold", size="2"),
+        bullet_list(
+            *[
+                rx.el.li(rx.link(label, href=f"#{anchor}", color=styles.ACCENT_TEXT))
+                for anchor, label in contents
+            ],
+            padding_left=styles.SPACE_L,
+            margin_y=styles.SPACE_XS,
+        ),
+        aria_label="On this page",
+        margin_top=styles.SPACE_L,
+    )

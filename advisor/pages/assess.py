@@ -39,29 +39,33 @@ def _error(question: Question) -> rx.Component:
     )
 
 
+def _option(control: rx.Component, item_id: str, help_text: str) -> rx.Component:
+    """One option: its radio or checkbox (labelled), and its help line beneath."""
+    return rx.box(
+        control,
+        rx.text(
+            help_text,
+            id=f"{item_id}-help",
+            size="2",
+            color=styles.TEXT_MUTED,
+            padding_left=styles.OPTION_INDENT,
+        ),
+        style=styles.OPTION_STYLE,
+    )
+
+
 def _single(question: Question) -> rx.Component:
     items = []
     for option in question.options:
         value = _option_value(option.value)
         item_id = f"{question.id}-{value}"
-        items.append(
-            rx.box(
-                rx.radio_group.item(
-                    rx.text(option.label, weight="medium"),
-                    value=value,
-                    id=item_id,
-                    aria_describedby=f"{item_id}-help",
-                ),
-                rx.text(
-                    option.help,
-                    id=f"{item_id}-help",
-                    size="2",
-                    color=styles.TEXT_MUTED,
-                    padding_left=styles.OPTION_INDENT,
-                ),
-                style=styles.OPTION_STYLE,
-            )
+        radio = rx.radio_group.item(
+            rx.text(option.label, weight="medium"),
+            value=value,
+            id=item_id,
+            aria_describedby=f"{item_id}-help",
         )
+        items.append(_option(radio, item_id, option.help))
     return rx.radio_group.root(
         rx.flex(*items, direction="column", gap=styles.SPACE_S),
         value=S.choices[question.id],
@@ -77,27 +81,16 @@ def _multiple(question: Question) -> rx.Component:
     items = []
     for option in question.options:
         item_id = f"{question.id}-{option.value}"
-        items.append(
-            rx.box(
-                rx.checkbox(
-                    option.label,
-                    checked=S.motivations.contains(option.value),
-                    # Bound argument: the checkbox's own checked value is not needed.
-                    on_change=S.toggle_motivation(option.value),
-                    id=item_id,
-                    size="3",
-                    aria_describedby=f"{item_id}-help",
-                ),
-                rx.text(
-                    option.help,
-                    id=f"{item_id}-help",
-                    size="2",
-                    color=styles.TEXT_MUTED,
-                    padding_left=styles.OPTION_INDENT,
-                ),
-                style=styles.OPTION_STYLE,
-            )
+        checkbox = rx.checkbox(
+            option.label,
+            checked=S.motivations.contains(option.value),
+            # Bound argument: the checkbox's own checked value is not needed.
+            on_change=S.toggle_motivation(option.value),
+            id=item_id,
+            size="3",
+            aria_describedby=f"{item_id}-help",
         )
+        items.append(_option(checkbox, item_id, option.help))
     return rx.flex(*items, direction="column", gap=styles.SPACE_S, role="group")
 
 

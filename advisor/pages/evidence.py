@@ -7,6 +7,7 @@ import reflex as rx
 from advisor import styles
 from advisor.components.evidence_parts import (
     bullet_list,
+    contents_nav,
     exit_point_names,
     fact_list,
     month_name,
@@ -51,22 +52,6 @@ def _source(section_name: str) -> rx.Component:
         size="2",
         color=styles.TEXT_MUTED,
         margin_bottom=styles.SPACE_M,
-    )
-
-
-def _contents() -> rx.Component:
-    return rx.el.nav(
-        rx.text("On this page", as_="p", weight="bold", size="2"),
-        bullet_list(
-            *[
-                rx.el.li(rx.link(label, href=f"#{anchor}", color=styles.ACCENT_TEXT))
-                for anchor, label in CONTENTS
-            ],
-            padding_left=styles.SPACE_L,
-            margin_y=styles.SPACE_XS,
-        ),
-        aria_label="On this page",
-        margin_top=styles.SPACE_L,
     )
 
 
@@ -359,7 +344,7 @@ def evidence() -> rx.Component:
             size="4",
             color=styles.TEXT_MUTED,
         ),
-        _contents(),
+        contents_nav(CONTENTS),
         _study(),
         _sample(),
         _themes(),

@@ -9,6 +9,7 @@ import reflex as rx
 from advisor import styles
 from advisor.components.evidence_parts import (
     bullet_list,
+    contents_nav,
     fact_list,
     finding_link,
     month_name,
@@ -133,22 +134,6 @@ def rule_groups() -> list[tuple[str, str, list[Rule]]]:
         )
         for question_id, rules in groups.items()
     ]
-
-
-def _contents() -> rx.Component:
-    return rx.el.nav(
-        rx.text("On this page", as_="p", weight="bold", size="2"),
-        bullet_list(
-            *[
-                rx.el.li(rx.link(label, href=f"#{anchor}", color=styles.ACCENT_TEXT))
-                for anchor, label in CONTENTS
-            ],
-            padding_left=styles.SPACE_L,
-            margin_y=styles.SPACE_XS,
-        ),
-        aria_label="On this page",
-        margin_top=styles.SPACE_L,
-    )
 
 
 def _rules() -> rx.Component:
@@ -431,7 +416,7 @@ def method() -> rx.Component:
             size="4",
             color=styles.TEXT_MUTED,
         ),
-        _contents(),
+        contents_nav(CONTENTS),
         _rules(),
         _scoring(),
         _cannot_tell(),
