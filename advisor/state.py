@@ -12,7 +12,7 @@ from advisor.answers import decode, encode, to_profile
 from advisor.embedding import AUDIENCE_PARAM
 from advisor.rules import recommend
 from advisor.runtime import CONTENT, assessment
-from advisor.view import Assessment
+from advisor.view import Assessment, result_document
 
 # The evidence lives at module level (advisor.runtime); sessions hold only their answers.
 QUESTION_IDS = [q.id for q in CONTENT.questions]
@@ -109,11 +109,11 @@ class ResultVars(rx.State, mixin=True):
 
     @rx.event
     def download_json(self):
-        view = _view(self.stored)
-        if not view.complete:
+        document = result_document(self.stored, CONTENT)
+        if document is None:
             return
         return rx.download(
-            data=view.result_json,
+            data=document,
             filename="programme-advisor-result.json",
             mime_type="application/json",
         )

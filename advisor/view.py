@@ -53,21 +53,20 @@ class Assessment:
     ask: list[str]  # ids of the questions this person is asked, in order
     missing: list[str]  # ids of required questions not yet answered
     review: list[dict[str, Any]]
-    complete: bool
-    eligible: bool
-    recommended: str  # "" when there is none
-    headline: str
-    confidence: str
-    confidence_label: str
-    confidence_meaning: str
-    evidence_label: str
-    explanation: str
+    complete: bool = False
+    eligible: bool = False
+    recommended: str = ""  # "" when there is none
+    headline: str = ""
+    confidence: str = ""
+    confidence_label: str = ""
+    confidence_meaning: str = ""
+    evidence_label: str = ""
+    explanation: str = ""
     reasons: list[dict[str, Any]] = field(default_factory=list)
     changes: list[dict[str, str]] = field(default_factory=list)
     quotes: list[dict[str, str]] = field(default_factory=list)
     ranking: list[dict[str, Any]] = field(default_factory=list)
     step_up: str = ""
-    result_json: str = ""
 
 
 QUALIFICATIONS = {
@@ -100,18 +99,7 @@ def build(text: str, content: Content) -> Assessment:
     profile = to_profile(answers)
     base = dict(answers=answers, query=encode(answers), ask=ask, missing=missing, review=review)
     if profile is None or missing:
-        return Assessment(
-            **base,
-            complete=False,
-            eligible=False,
-            recommended="",
-            headline="",
-            confidence="",
-            confidence_label="",
-            confidence_meaning="",
-            evidence_label="",
-            explanation="",
-        )
+        return Assessment(**base)
     result = recommend(profile, content)
     findings = content.findings_by_id
     reasons = [
@@ -137,25 +125,13 @@ def build(text: str, content: Content) -> Assessment:
         }
         for q in result.quotes
     ]
-    payload = {
-        "answers": answers.model_dump(mode="json"),
-        "result": result.model_dump(mode="json"),
-        "citation": content.study.citation.text,
-    }
     if not result.eligible:
         return Assessment(
             **base,
             complete=True,
-            eligible=False,
-            recommended="",
             headline="The advisor cannot recommend a level",
-            confidence="",
-            confidence_label="",
-            confidence_meaning="",
-            evidence_label="",
             explanation=result.explanation or "",
             reasons=reasons,
-            result_json=json.dumps(payload, indent=2, ensure_ascii=False),
         )
     top = result.recommended or ""
     confidence = result.confidence or "tentative"
@@ -175,8 +151,22 @@ def build(text: str, content: Content) -> Assessment:
         quotes=quotes,
         ranking=[{"name": r.name, "score": r.score, "id": r.exit_point} for r in result.ranking],
         step_up=result.step_up.text if result.step_up else "",
-        result_json=json.dumps(payload, indent=2, ensure_ascii=False),
     )
+
+
+def result_document(text: str, content: Content) -> str | None:
+    """The answers and the full result as a JSON document (the download), or None while the
+    questionnaire is unfinished. Built on demand: the cached views stay small."""
+    answers, _ = decode(text)
+    profile = to_profile(answers)
+    if profile is None or unanswered(answers, content.questions):
+        return None
+    payload = {
+        "answers": answers.model_dump(mode="json"),
+        "result": recommend(profile, content).model_dump(mode="json"),
+        "citation": content.study.citation.text,
+    }
+    return json.dumps(payload, indent=2, ensure_ascii=False)
 
 
 def cached_builder(content: Content, size: int = 4096):
