@@ -19,7 +19,7 @@ AXE_VERSION := 4.14.1
 AXE := $(TOOLS)/axe/node_modules/axe-core/axe.min.js
 AXE_STAMP := $(TOOLS)/axe/.installed-$(AXE_VERSION)
 # Debian's chromium drives the browser tests and the page-load benchmark (with the playwright
-# Python package); `playwright install` would download a browser from outside the registries.
+# Python package); playwright's own browser download would reach outside the registries.
 CHROMIUM := /usr/bin/chromium
 # Debian's PostgreSQL server for the database tests, which run a throwaway cluster of their own
 # (tests/pg_cluster.py), never the system's. Any major version will do: make expands the pattern
