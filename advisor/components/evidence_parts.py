@@ -106,6 +106,51 @@ def fact_list(
     )
 
 
+def horizontal_bars(
+    data: list[dict[str, Any]] | rx.Var,
+    *,
+    label_key: str,
+    value_key: str,
+    shown_key: str,
+    domain_max: int | str,
+    height: int | rx.Var,
+    right_margin: int = 28,
+    tick_width: int = _TICK_WIDTH_PX,
+    min_point_size: int = 0,
+) -> rx.Component:
+    """Horizontal bars with their category labels on the left and their numbers on the right.
+
+    Meant to sit inside an aria-hidden box beside a table that carries the same numbers: the
+    chart takes no keyboard focus (Recharts 3 would make it focusable by default).
+    """
+    return rx.recharts.bar_chart(
+        rx.recharts.x_axis(type_="number", domain=[0, domain_max], hide=True),
+        rx.recharts.y_axis(
+            data_key=label_key,
+            type_="category",
+            width=tick_width,
+            interval=0,
+            tick_line=False,
+            axis_line=False,
+            tick={"fill": styles.CHART_TICK, "fontSize": _TICK_FONT_PX},
+        ),
+        rx.recharts.bar(
+            rx.recharts.label_list(data_key=shown_key, position="right", fill=styles.CHART_LABEL),
+            data_key=value_key,
+            fill=styles.CHART_BAR,
+            is_animation_active=False,
+            max_bar_size=22,
+            min_point_size=min_point_size,
+        ),
+        data=data,
+        layout="vertical",
+        margin={"top": 4, "right": right_margin, "bottom": 4, "left": 0},
+        width="100%",
+        height=height,
+        custom_attrs={"accessibilityLayer": False},
+    )
+
+
 def sample_chart(group: SampleGroup, total: int) -> rx.Component:
     """One characteristic of the sample as a bar chart, with a table for screen readers.
 
@@ -114,32 +159,13 @@ def sample_chart(group: SampleGroup, total: int) -> rx.Component:
     """
     data = [{"label": row.label, "count": row.count} for row in group.rows]
     caption_id = f"sample-{group.id}"
-    chart = rx.recharts.bar_chart(
-        rx.recharts.x_axis(type_="number", domain=[0, total], hide=True),
-        rx.recharts.y_axis(
-            data_key="label",
-            type_="category",
-            width=_TICK_WIDTH_PX,
-            interval=0,
-            tick_line=False,
-            axis_line=False,
-            tick={"fill": styles.CHART_TICK, "fontSize": _TICK_FONT_PX},
-        ),
-        rx.recharts.bar(
-            rx.recharts.label_list(data_key="count", position="right", fill=styles.CHART_LABEL),
-            data_key="count",
-            fill=styles.CHART_BAR,
-            is_animation_active=False,
-            max_bar_size=22,
-        ),
-        data=data,
-        layout="vertical",
-        margin={"top": 4, "right": 28, "bottom": 4, "left": 0},
-        width="100%",
+    chart = horizontal_bars(
+        data,
+        label_key="label",
+        value_key="count",
+        shown_key="count",
+        domain_max=total,
         height=_BAR_ROW_PX * len(data) + _CHART_PADDING_PX,
-        # Recharts 3 makes a chart keyboard-focusable by default; this one is hidden from
-        # assistive technology, so it must not take focus either.
-        custom_attrs={"accessibilityLayer": False},
     )
     table = rx.el.table(
         rx.el.caption(f"{group.label} of the {total} participants"),

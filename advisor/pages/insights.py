@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from advisor import db, styles
+from advisor.components.evidence_parts import horizontal_bars
 from advisor.components.layout import page, paragraph, section
 from advisor.evidence import EXIT_POINT_NAMES
 from advisor.runtime import CONTENT
@@ -327,35 +328,18 @@ def _chart(dimension: str) -> rx.Component:
 
     Suppressed cells get a stub of a bar (never their real size) and their "fewer than 5".
     """
-    chart = rx.recharts.bar_chart(
-        rx.recharts.x_axis(type_="number", domain=[0, "dataMax"], hide=True),
-        rx.recharts.y_axis(
-            data_key="tick",
-            type_="category",
-            width=_TICK_WIDTH_PX,
-            interval=0,
-            tick_line=False,
-            axis_line=False,
-            tick={"fill": styles.CHART_TICK, "fontSize": _TICK_FONT_PX},
-        ),
-        rx.recharts.bar(
-            rx.recharts.label_list(data_key="shown", position="right", fill=styles.CHART_LABEL),
-            data_key="count",
-            fill=styles.CHART_BAR,
-            is_animation_active=False,
-            max_bar_size=22,
-            # Recharts draws neither a bar of 0 nor its label: a stub carries "fewer than 5".
-            min_point_size=2,
-        ),
+    chart = horizontal_bars(
         # Each Row serialises to a plain object with these keys.
-        data=S.tables[dimension].to(list[dict[str, Any]]),
-        layout="vertical",
-        margin={"top": 4, "right": _LABEL_ROOM_PX, "bottom": 4, "left": 0},
-        width="100%",
+        S.tables[dimension].to(list[dict[str, Any]]),
+        label_key="tick",
+        value_key="count",
+        shown_key="shown",
+        domain_max="dataMax",
         height=S.chart_heights[dimension],
-        # Recharts 3 makes a chart keyboard-focusable by default; this one is hidden from
-        # assistive technology, so it must not take focus either.
-        custom_attrs={"accessibilityLayer": False},
+        right_margin=_LABEL_ROOM_PX,
+        tick_width=_TICK_WIDTH_PX,
+        # Recharts draws neither a bar of 0 nor its label: a stub carries "fewer than 5".
+        min_point_size=2,
     )
     return rx.box(chart, aria_hidden="true", width="100%", min_width="0")
 
