@@ -11,6 +11,9 @@ MAIN_ID = "main"
 API_DOCS_URL = "/api/docs"
 OPENAPI_URL = "/api/v1/openapi.json"
 
+# The header's and footer's inner band: as wide as the widest page, centred.
+_BAND = {"max_width": styles.WIDE_WIDTH, "margin_x": "auto", "padding_x": styles.SPACE_L}
+
 NAV = [
     ("Start", "/assess"),
     ("Evidence", "/evidence"),
@@ -48,10 +51,8 @@ def _header() -> rx.Component:
             align="center",
             wrap="wrap",
             gap=styles.SPACE_S,
-            max_width=styles.WIDE_WIDTH,
-            margin_x="auto",
-            padding_x=styles.SPACE_L,
             padding_y=styles.SPACE_M,
+            **_BAND,
         ),
         border_bottom=f"1px solid {styles.BORDER}",
         background_color=styles.SURFACE,
@@ -86,7 +87,8 @@ def _footer() -> rx.Component:
                 as_="p",
             ),
             rx.text(
-                "A decision aid, not a verdict: it draws on what 27 graduates of one programme "
+                "A decision aid, not a verdict: it draws on what "
+                f"{CONTENT.study.method.participants} graduates of one programme "
                 "reported, and is no prediction. Talk your choice through with a supervisor or an "
                 f"admissions tutor. Evidence last reviewed {CONTENT.study.reviewed:%d %B %Y}. ",
                 full_page_link("API documentation", API_DOCS_URL),
@@ -97,10 +99,8 @@ def _footer() -> rx.Component:
                 margin_top=styles.SPACE_S,
                 class_name="no-print",
             ),
-            max_width=styles.WIDE_WIDTH,
-            margin_x="auto",
-            padding_x=styles.SPACE_L,
             padding_y=styles.SPACE_L,
+            **_BAND,
         ),
         border_top=f"1px solid {styles.BORDER}",
         margin_top=styles.SPACE_XXL,
