@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
+import json
 import re
 import uuid
 from collections.abc import Iterator
 from importlib.resources import files
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request, status
 from fastapi.encoders import jsonable_encoder
@@ -16,14 +17,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy import Engine
 from sqlmodel import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from advisor import db
 from advisor.content import Content
-from advisor.rules import Profile, Question, Recommendation, recommend
+from advisor.rules import Profile, Question, Recommendation, recommend, recommend_json
 
 API_V1 = "/api/v1"
 JSON = "application/json"
@@ -69,6 +70,8 @@ class StoredAssessment(BaseModel):
 class Problem(BaseModel):
     detail: str
 
+
+_Model = TypeVar("_Model", bound=BaseModel)
 
 # An embedding page's origin: scheme://host[:port], nothing else.
 ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$")
@@ -147,6 +150,64 @@ def _message(error: dict[str, Any]) -> str:
             f" (at character {position}: {reason})" if position is not None else ""
         )
     return message
+
+
+def _is_json(content_type: str | None) -> bool:
+    """Whether FastAPI would decode a body of this type as JSON (application/json, */*+json)."""
+    if not content_type:
+        return False
+    media = content_type.partition(";")[0].strip().lower()
+    kind, _, subtype = media.partition("/")
+    return kind == "application" and (subtype == "json" or subtype.endswith("+json"))
+
+
+def _json_body_as(model: type[_Model], body: bytes, content_type: str | None) -> _Model:
+    """`body` validated as `model`, for a route that reads its own body: what FastAPI gives a
+    route taking `model` as its JSON body, refusing what it refuses with the same errors (422s
+    of the same types, messages and locations; its 400 for an undecodable body)."""
+    if _is_json(content_type):
+        try:  # the usual case, in one step
+            return model.model_validate_json(body)
+        except ValidationError:
+            pass  # the errors come from FastAPI's own steps below, as FastAPI words them
+    if not body:
+        raise RequestValidationError(
+            [{"type": "missing", "loc": ("body",), "msg": "Field required", "input": None}]
+        )
+    value: Any = body
+    if _is_json(content_type):
+        try:
+            value = json.loads(body)  # also what pydantic refuses: a byte-order mark, say
+        except json.JSONDecodeError as e:
+            raise RequestValidationError(
+                [
+                    {
+                        "type": "json_invalid",
+                        "loc": ("body", e.pos),
+                        "msg": "JSON decode error",
+                        "input": {},
+                        "ctx": {"error": e.msg},
+                    }
+                ]
+            ) from e
+        except Exception as e:  # bad UTF-8, nesting too deep: as FastAPI, a 400
+            raise StarletteHTTPException(400, "There was an error parsing the body") from e
+    try:
+        return model.model_validate(value, from_attributes=True)
+    except ValidationError as e:
+        raise RequestValidationError(
+            [{**error, "loc": ("body", *error["loc"])} for error in e.errors()]
+        ) from e
+
+
+def _json_body(model: type[BaseModel]) -> dict[str, Any]:
+    """The OpenAPI requestBody FastAPI writes for a route taking `model` as its JSON body."""
+    return {
+        "content": {
+            "application/json": {"schema": {"$ref": f"#/components/schemas/{model.__name__}"}}
+        },
+        "required": True,
+    }
 
 
 async def _unparseable_body(request: Request, exc: Exception) -> Response:
@@ -328,15 +389,18 @@ def create_api(
     @api.post(
         f"{API_V1}/recommendations",
         response_model=Recommendation,
+        openapi_extra={"requestBody": _json_body(Profile)},
         responses={422: {"model": ValidationProblem, "description": "A field is invalid"}},
         tags=["advice"],
         summary="Recommend an exit point for one set of answers",
     )
-    async def recommendations(profile: Profile) -> Response:
-        # async: the engine is pure CPU in microseconds, so a thread-pool hop would cost more
-        # than the work. The result is built from validated content: serialise it directly
-        # rather than have FastAPI validate it again.
-        return Response(recommend(profile, content).model_dump_json(), media_type=JSON)
+    async def recommendations(request: Request) -> Response:
+        # The busiest route, kept lean: async (the engine is pure CPU in microseconds, so a
+        # thread-pool hop would cost more than the work); the body parsed and validated in one
+        # step by pydantic; the result written as JSON from parts encoded once. Anything but a
+        # valid profile is answered exactly as FastAPI answers an invalid `Profile` body.
+        profile = _json_body_as(Profile, await request.body(), request.headers.get("content-type"))
+        return Response(recommend_json(profile, content), media_type=JSON)
 
     @api.get(
         f"{API_V1}/evidence",

@@ -9,7 +9,7 @@ limit and the security headers, inside Reflex's own Starlette app with its middl
 one route was added to that FastAPI app: `POST /bench/bare`, a constant JSON body of
 BENCH_BARE_BYTES bytes, the request left unread. Both endpoints pass through the same server,
 middleware and routing; the difference between them is what the recommendation endpoint itself
-does (parse and validate the profile, run the engine, validate and serialise the result).
+does (read, parse and validate the profile, run the engine, write the result as JSON).
 """
 
 from __future__ import annotations

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 import warnings
 from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.responses import Response
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -214,3 +216,88 @@ def test_no_request_body_makes_it_fail(client, body):
             loc = detail["loc"]
             named = loc[1] if len(loc) > 1 and detail["field"] != "body" else "body"
             assert named in {*KEYS, "body"} or (isinstance(body, dict) and named in body), detail
+
+
+# --- The recommendations route parses its own body: it must answer as FastAPI would ----------
+
+
+@pytest.fixture(scope="module")
+def reference(content):
+    """The same API with the recommendations route declared the plain FastAPI way (a `Profile`
+    parameter, the result serialised by pydantic): what the lean route must be identical to."""
+    api = create_api(content)
+    api.router.routes = [r for r in api.router.routes if getattr(r, "path", "") != RECOMMEND]
+
+    @api.post(RECOMMEND)
+    async def plain(profile: Profile) -> Response:
+        return Response(
+            recommend(profile, content).model_dump_json(), media_type="application/json"
+        )
+
+    return TestClient(api)
+
+
+GOOD = json.dumps(VALID).encode()
+EDGE_BODIES = [
+    ("json", GOOD, "application/json"),
+    ("json with charset", GOOD, "application/json; charset=utf-8"),
+    ("vendor json", GOOD, "application/vnd.advisor+json"),
+    ("upper-case type", GOOD, "Application/JSON"),
+    ("no content type", GOOD, None),
+    ("text/plain", GOOD, "text/plain"),
+    ("form", b"healthcare_background=true", "application/x-www-form-urlencoded"),
+    ("empty", b"", "application/json"),
+    ("bad utf-8", b'{"role": "\xff"}', "application/json"),
+    ("truncated", b'{"healthcare_background": tru', "application/json"),
+    ("null", b"null", "application/json"),
+    ("array", b"[]", "application/json"),
+    ("string", b'"x"', "application/json"),
+    ("number", b"1e400", "application/json"),
+    ("NaN", b'{"healthcare_background": NaN}', "application/json"),
+    (
+        "duplicate key",
+        b'{"healthcare_background": false, "healthcare_background": true}',
+        "application/json",
+    ),
+    ("deep nesting", b"[" * 100_000 + b"]" * 100_000, "application/json"),
+    ("extra field", b'{"healthcare_background": false, "x": 1}', "application/json"),
+    ("missing answers", b'{"healthcare_background": true}', "application/json"),
+    (
+        "repeated motivation",
+        b'{"healthcare_background": false, "motivations": ["leadership", "leadership"]}',
+        "application/json",
+    ),
+    ("bom", b"\xef\xbb\xbf" + GOOD, "application/json"),
+]
+
+
+def _same(client, reference, body: bytes, content_type: str | None) -> None:
+    headers = {} if content_type is None else {"content-type": content_type}
+    got = client.post(RECOMMEND, content=body, headers=headers)
+    want = reference.post(RECOMMEND, content=body, headers=headers)
+    assert (got.status_code, got.content) == (want.status_code, want.content)
+    assert got.headers["content-type"] == want.headers["content-type"]
+
+
+@pytest.mark.parametrize(
+    ("case", "body", "content_type"), EDGE_BODIES, ids=[c[0] for c in EDGE_BODIES]
+)
+def test_recommendations_answers_every_body_as_fastapi_would(
+    client, reference, case, body, content_type
+):
+    _same(client, reference, body, content_type)
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(body=FIELD_VALUES | JSON)
+def test_recommendations_answers_any_json_as_fastapi_would(client, reference, body):
+    _same(client, reference, json.dumps(body).encode(), "application/json")
+
+
+def test_recommendations_documents_its_body_as_a_profile(client):
+    spec = client.get("/api/v1/openapi.json").json()
+    body = spec["paths"][RECOMMEND]["post"]["requestBody"]
+    assert body == spec["paths"]["/api/v1/assessments"]["post"]["requestBody"]
+    assert body["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Profile"}

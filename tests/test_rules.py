@@ -11,7 +11,15 @@ from pydantic import ValidationError
 
 from advisor.content import load_content
 from advisor.evidence import EXIT_POINTS
-from advisor.rules import CareerStage, Motivation, Profile, ResearchAim, Role, recommend
+from advisor.rules import (
+    CareerStage,
+    Motivation,
+    Profile,
+    ResearchAim,
+    Role,
+    recommend,
+    recommend_json,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -433,6 +441,24 @@ def test_properties_hold_for_every_eligible_profile(content, all_results):
             assert result.confidence == "tentative"
         seen.add(result.recommended)
     assert seen == set(EXIT_POINTS)
+
+
+def test_the_json_writer_matches_pydantic_for_every_profile(content, all_results):
+    # recommend_json joins parts encoded once; it must write exactly what pydantic would, for
+    # every eligible profile in both voices and for every way of being ineligible.
+    for answers, result in all_results:
+        assert recommend_json(answers, content) == result.model_dump_json().encode(), answers
+        supervisor = answers.model_copy(update={"audience": "supervisor"})
+        expected = recommend(supervisor, content).model_dump_json().encode()
+        assert recommend_json(supervisor, content) == expected, supervisor
+    for answers in (
+        Profile(healthcare_background=False),
+        Profile(healthcare_background=False, audience="supervisor", role="trainee"),
+        Profile(healthcare_background=False, motivations=("leadership",), workplace="uk"),
+    ):
+        result = recommend(answers, content)
+        assert not result.eligible and result.explanation
+        assert recommend_json(answers, content) == result.model_dump_json().encode(), answers
 
 
 def test_the_same_answers_give_the_same_result(content, all_results):
