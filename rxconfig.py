@@ -3,6 +3,11 @@
 import reflex as rx
 
 from advisor import styles
+from advisor.server import use_gunicorn
+
+# The production backend runs on gunicorn with a uvicorn worker, not granian: a session costs
+# less than half the memory, and the API answers faster (advisor/worker.py says by how much).
+use_gunicorn()
 
 config = rx.Config(
     app_name="advisor",

@@ -62,6 +62,7 @@ def _api_rows(a: dict[str, Any]) -> list[Row]:
         ),
         ("api: bare endpoint p50 / p99", f"{bare['p50_ms']:.1f} / {bare['p99_ms']:.1f} ms", "", ""),
         ("api: p99, recommendations / bare", f"{a['p99_ratio']:.2f}x", "", ""),
+        ("api: server", a["server"].split(",")[0], "", ""),
         (
             "api: connections, seconds measured, body",
             f"{a['connections']}, {a['duration_s']} s, {a['response_bytes']:,} B",

@@ -1,6 +1,7 @@
 """Throughput and latency of POST /api/v1/recommendations against a bare endpoint, same server.
 
-One granian worker (the production server Reflex runs) serves the advisor's backend as Reflex
+One worker of the production server (gunicorn with the advisor's uvicorn worker, as `make run`
+serves it; granian with REFLEX_USE_GRANIAN=true) serves the advisor's backend as Reflex
 composes it, plus a bench-only `POST /bench/bare` that returns a constant JSON body of the same
 size as the recommendation (bench/api_app.py). wrk (Debian's, compiled, one thread) keeps 32
 connections busy against each endpoint, each connection sending its next request as soon as
@@ -70,6 +71,13 @@ function done(summary, latency, requests)
   io.write("HISTOGRAM " .. table.concat(buckets, ",") .. "\\n")
 end
 """
+
+
+def server_name() -> str:
+    """The production server the benchmark runs, as rxconfig.py and the environment choose it."""
+    if os.environ.get("REFLEX_USE_GRANIAN", "").strip().lower() in {"1", "true", "yes", "on"}:
+        return "granian (REFLEX_USE_GRANIAN=true)"
+    return "gunicorn + uvicorn (advisor.worker)"
 
 
 def _response_bytes(body: bytes) -> int:
@@ -183,7 +191,8 @@ def run() -> dict[str, Any]:
         env = server.environment(
             **{
                 BARE_BYTES_ENV: str(size),
-                "GRANIAN_WORKERS": "1",
+                "WEB_CONCURRENCY": "1",  # gunicorn's workers
+                "GRANIAN_WORKERS": "1",  # granian's, when REFLEX_USE_GRANIAN=true
                 "REFLEX_ENV_MODE": "prod",
                 # The compiled app goes to a folder of the benchmark's own (kept between runs).
                 "REFLEX_WEB_WORKDIR": str(BUILD_DIR / "web"),
@@ -210,7 +219,7 @@ def run() -> dict[str, Any]:
     bare, rec = measured["bare"], measured["recommendations"]
     ratio = rec["rps"] / bare["rps"]
     return {
-        "server": "granian, 1 worker (ASGI), the advisor's backend as Reflex composes it",
+        "server": f"{server_name()}, 1 worker, the advisor's backend as Reflex composes it",
         "client": f"wrk, 1 thread, {CONNECTIONS} connections",
         "server_core": cores[0] if cores else None,
         "client_core": cores[1] if cores else None,

@@ -1,8 +1,10 @@
 """The API benchmark's backend: the advisor's plus a bare endpoint, run as Reflex runs it.
 
 `python -m bench.api_app PORT` starts the production backend the way `reflex run --env prod`
-does: the app compiled first, then `reflex.utils.exec.run_granian_backend_prod` (granian, ASGI,
-the app imported in the supervisor, the heap frozen, workers forked; GRANIAN_WORKERS=1 here).
+does: the app compiled first, then the server rxconfig.py chooses (advisor/server.py) started by
+Reflex's own function for it: `run_uvicorn_backend_prod` (gunicorn, the app preloaded in the
+arbiter, the advisor's uvicorn worker forked; WEB_CONCURRENCY=1 here), or
+`run_granian_backend_prod` when REFLEX_USE_GRANIAN=true (the comparison bench/README.md shows).
 The workers call `app()`, which returns the ASGI app Reflex builds from advisor/advisor.py (the
 same `rx.App`, the same `api_transformer` chain: the FastAPI app with its routes, the body
 limit and the security headers, inside Reflex's own Starlette app with its middleware) after
@@ -45,7 +47,8 @@ def _advisor_api() -> FastAPI:
 
 
 def app():
-    """granian's factory, called in each worker: the advisor's backend with the bare route."""
+    """The server's app factory, called in each worker: the advisor's backend with the bare
+    route."""
     from advisor.advisor import app as advisor_app
 
     api = _advisor_api()
@@ -59,7 +62,7 @@ def app():
     return advisor_app()  # Reflex's App.__call__: the composed backend ASGI app
 
 
-# As `reflex run --env prod` compiles before it serves: in a process of its own (granian must
+# As `reflex run --env prod` compiles before it serves: in a process of its own (the server must
 # not find the app imported), into REFLEX_WEB_WORKDIR; it leaves the list of stateful pages
 # there, which is all the workers then evaluate.
 COMPILE = """
@@ -70,16 +73,26 @@ sys.exit(0 if prerequisites.compile_or_validate_app(compile=True) else 1)
 
 
 def main(port: int) -> None:
-    from reflex.utils.exec import run_granian_backend_prod
+    from reflex.utils.exec import (
+        run_granian_backend_prod,
+        run_uvicorn_backend_prod,
+        should_use_granian,
+    )
+    from reflex_base.config import get_config
     from reflex_base.constants.base import LogLevel
     from reflex_base.environment import environment
 
     subprocess.run([sys.executable, "-c", COMPILE], check=True)
     environment.REFLEX_SKIP_COMPILE.set(True)  # as the prod CLI does for its backend
-    # As Reflex's supervisor does before forking: the app module imported once, so the forked
-    # workers share its pages (run_granian_backend_prod then freezes the heap).
-    _advisor_api()
-    run_granian_backend_prod("127.0.0.1", port, LogLevel.ERROR, app_target=TARGET)
+    get_config()  # rxconfig.py: it chooses the server, as for `make run`
+    if should_use_granian():
+        # As Reflex's supervisor does before forking: the app module imported once, so the
+        # forked workers share its pages (run_granian_backend_prod then freezes the heap).
+        _advisor_api()
+        run_granian_backend_prod("127.0.0.1", port, LogLevel.ERROR, app_target=TARGET)
+    else:
+        # gunicorn imports the app itself (--preload) and forks the worker from that.
+        run_uvicorn_backend_prod("127.0.0.1", port, LogLevel.ERROR, app_target=TARGET)
 
 
 if __name__ == "__main__":

@@ -31,6 +31,7 @@ from wsproto.events import (
     Request,
     TextMessage,
 )
+from wsproto.extensions import PerMessageDeflate
 
 EVENT_PATH = "/_event/"
 # Reflex's Socket.IO namespace is its endpoint's path, not the default "/".
@@ -48,8 +49,12 @@ BROWSER_HEADERS = [
     ("accept-language", "en-GB,en;q=0.9"),
     ("cache-control", "no-cache"),
     ("pragma", "no-cache"),
-    ("sec-websocket-extensions", "permessage-deflate; client_max_window_bits"),
 ]
+# A browser offers permessage-deflate and compresses when the server accepts it (uvicorn does,
+# granian does not): offered through wsproto, so an acceptance is understood (a bare header would
+# make wsproto refuse the server's answer) and the server keeps the compressor it would keep for
+# a browser.
+EXTENSIONS = (PerMessageDeflate,)
 # The frontend offers Reflex's version as the websocket subprotocol.
 SUBPROTOCOL = version("reflex")
 # Engine.IO packet types (first character of a websocket text frame).
@@ -97,6 +102,7 @@ class Tab:
                 host=f"{self.host}:{self.port}",
                 target=target,
                 subprotocols=[SUBPROTOCOL],
+                extensions=[extension() for extension in EXTENSIONS],
                 extra_headers=[("origin", origin), *BROWSER_HEADERS],
             )
         )

@@ -63,8 +63,14 @@ MINIMAL_TARGET = "#go"
 MINIMAL_CLICKED = "document.querySelector('#count')?.textContent === '1'"
 
 MINIMAL_APP = "minimal"
+# Served on the advisor's production server (advisor/server.py), so the baselines differ from
+# the advisor only in the app.
 MINIMAL_RXCONFIG = """\
 import reflex as rx
+
+from advisor.server import use_gunicorn
+
+use_gunicorn()
 
 config = rx.Config(
     app_name="minimal",

@@ -1,6 +1,6 @@
 """Backend memory per questionnaire session, and an answer's round trip among 100 sessions.
 
-The advisor runs as `make run` serves it (prod build, one port, one granian worker, Reflex's
+The advisor runs as `make run` serves it (prod build, one port, one worker process, Reflex's
 default state manager). Simulated browser tabs (bench/client.py) speak the frontend's real
 protocol: each opens the websocket with the hydrate event for /assess, waits for the hydration,
 then answers the whole questionnaire as a person would, one event at a time, each sent once the
@@ -8,11 +8,12 @@ backend has answered the previous one and gone quiet (set_answer / toggle_motiva
 next_step, ending on the review), with answers that differ between tabs. The tabs then stay
 connected.
 
-Memory: the resident set (VmRSS) of the backend's granian worker with 0, 100 and 500 tabs held
+Memory: the resident set (VmRSS) of the backend's worker with 0, 100 and 500 tabs held
 open; per session = (RSS(n) - RSS(0)) / n. RSS(0) is taken after a few tabs have warmed the
 server up (first-use imports and caches), so the figure is what one more session costs.
 Baseline in the same run: the same figure for a one-counter Reflex app (the page-load
-benchmark's minimal app), whose tabs hydrate and press its button: Reflex's own floor.
+benchmark's minimal app, on the same server), whose tabs hydrate and press its button: Reflex's
+own floor.
 
 Round trip: with 100 tabs connected, each sends one answer (a set_answer that changes its
 stored answers), the tabs taking turns evenly so the server receives 100 answers a second (as
@@ -39,7 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_args
 
-from bench import pageload, server
+from bench import api, pageload, server
 from bench.client import STATE, Tab
 
 BUILD_DIR = server.BUILD_ROOT / "bench-sessions"
@@ -180,15 +181,18 @@ class Site:
 
 
 def _workers(running: server.Running) -> list[int]:
-    """The backend's worker processes: Python processes of the group forked by another one
-    (granian's supervisor), or the lone Python process when there is no supervisor."""
+    """The backend's worker processes: the Python processes of the group forked by another one
+    that fork none themselves (granian's workers under the reflex process; gunicorn's workers
+    under its arbiter, itself a child of the reflex process), or the lone Python process when
+    there is no supervisor."""
     python = {}
     for pid in running.pids():
         with contextlib.suppress(OSError):
             argv = server.command_line(pid)
             if argv and Path(argv[0]).name.startswith("python"):
                 python[pid] = server.parent(pid)
-    workers = [pid for pid, ppid in python.items() if ppid in python]
+    parents = set(python.values())
+    workers = [pid for pid, ppid in python.items() if ppid in python and pid not in parents]
     if not workers and len(python) != 1:
         raise RuntimeError(f"cannot tell the backend's worker among {sorted(python)}")
     return workers or list(python)
@@ -323,6 +327,7 @@ def run() -> dict[str, Any]:
     baseline_kb = minimal["memory"]["per_session_kb"][largest]
     trips = advisor["round_trip"]
     return {
+        "server": api.server_name(),
         "counts": list(COUNTS),
         "advisor": advisor,
         "minimal": minimal,

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import psutil
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,12 +73,17 @@ class Server:
             return sock.connect_ex(("127.0.0.1", self.port)) == 0
 
     def group_is_alive(self) -> bool:
-        """Whether any process of the group (make, reflex, granian workers) is still running."""
-        try:
-            os.killpg(self.pgid, 0)
-        except ProcessLookupError:
-            return False
-        return True
+        """Whether any process of the group (make, reflex, gunicorn's arbiter and worker) is
+        still running. A zombie is not: it has exited and holds nothing, and only waits to be
+        reaped (gunicorn's arbiter outlives the reflex command by a moment, so init reaps it,
+        which a container's init may do seconds later)."""
+        for process in psutil.process_iter(["status"]):
+            with contextlib.suppress(psutil.Error, OSError):
+                if os.getpgid(process.pid) != self.pgid:
+                    continue
+                if process.info["status"] != psutil.STATUS_ZOMBIE:
+                    return True
+        return False
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")

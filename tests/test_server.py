@@ -1,11 +1,16 @@
 """The real server: `make run` serves the API and the landing page on one port; Ctrl-C stops it."""
 
+import contextlib
 import html
+import os
+import socket
 
 import httpx
+import psutil
 import pytest
 
 from advisor.pages import landing
+from advisor.server import WORKER_CLASS
 
 pytestmark = pytest.mark.server
 
@@ -71,6 +76,43 @@ def test_pages_and_api_carry_security_headers_and_refuse_big_bodies(live_server)
         timeout=10,
     )
     assert big.status_code == 413
+
+
+def test_the_backend_is_gunicorn_with_the_advisor_worker(live_server) -> None:
+    # rxconfig.py's choice is in force: a gunicorn arbiter of the server's group forks the
+    # worker, and the last worker class gunicorn is given (the one it uses) is the advisor's.
+    group = []
+    for process in psutil.process_iter(["pid", "ppid", "cmdline"]):
+        with contextlib.suppress(psutil.Error, OSError):
+            if os.getpgid(process.pid) == live_server.pgid:
+                group.append(process.info)
+    gunicorns = {p["pid"]: p for p in group if "gunicorn" in " ".join(p["cmdline"] or [])}
+    workers = [p for p in gunicorns.values() if p["ppid"] in gunicorns]
+    assert len(workers) == 1, group
+    argv = workers[0]["cmdline"]
+    classes = [argv[i + 1] for i, arg in enumerate(argv[:-1]) if arg == "--worker-class"]
+    assert classes[-1] == WORKER_CLASS, argv
+
+    # And its settings: a browser's offer of compressed websocket frames is declined, and the
+    # responses do not name the server.
+    with socket.create_connection(("127.0.0.1", live_server.port), timeout=10) as conn:
+        conn.sendall(
+            b"GET /_event/?EIO=4&transport=websocket HTTP/1.1\r\n"
+            b"Host: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+            b"Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n"
+        )
+        answer = b""
+        while b"\r\n\r\n" not in answer:
+            chunk = conn.recv(4096)
+            assert chunk, answer
+            answer += chunk
+    head = answer.split(b"\r\n\r\n")[0].decode().lower()
+    assert head.startswith("http/1.1 101"), head
+    assert "sec-websocket-extensions" not in head, head
+    assert "\r\nserver:" not in head, head
+    health = httpx.get(f"{live_server.url}/api/v1/health", timeout=10)
+    assert "server" not in health.headers, health.headers
 
 
 # Runs last in this module: it stops the module's server.

@@ -1,6 +1,6 @@
 """Scaled out: three workers sharing session state in Redis and saved results in PostgreSQL.
 
-The server runs as `make run` runs it, with REFLEX_REDIS_URL, DATABASE_URL and GRANIAN_WORKERS=3;
+The server runs as `make run` runs it, with REFLEX_REDIS_URL, DATABASE_URL and WEB_CONCURRENCY=3;
 twenty browsers answer the questionnaire at once, and one session's websocket is cut until it
 reconnects to another worker, which must carry on with the state the first one left in Redis.
 
@@ -52,10 +52,9 @@ QUALIFICATIONS = {
 NOT_ELIGIBLE = "cannot recommend a level"
 # Twenty browsers and three workers share two cores: every wait is generous, and bounded.
 TIMEOUT_MS = 60_000
-# Each granian worker listens on a socket of its own (SO_REUSEPORT), and the kernel spreads new
-# connections over them by a hash of the connection's ports: a reconnect lands on another of three
-# workers about two times in three, so a dozen attempts all landing on the same one would be
-# about one run in half a million.
+# gunicorn's workers accept from the one listening socket they share; whichever is waiting takes
+# a new connection, so a reconnect may land on any of them. Each attempt is cut and retried
+# until one lands on another worker.
 RECONNECT_ATTEMPTS = 12
 WORKERS_START_S = 30.0
 # How long MONITOR may lag behind the page: the lock is taken before the event's answer is sent.
@@ -209,7 +208,7 @@ def scaled_server(
     env = {
         "REFLEX_REDIS_URL": redis_store.url,
         "DATABASE_URL": scaled_database,
-        "GRANIAN_WORKERS": str(WORKERS),
+        "WEB_CONCURRENCY": str(WORKERS),  # gunicorn's worker processes
     }
     log_path = tmp_path_factory.mktemp("scale-out") / "make-run.log"
     with serve_app("scale-out", log_path, env) as server:
@@ -217,8 +216,9 @@ def scaled_server(
 
 
 def serving_workers(server: Server) -> dict[int, psutil.Process]:
-    """The processes of the server's group that listen on its port: the granian workers."""
-    found = {}
+    """The worker processes of the server's group: those listening on its port whose parent
+    listens on it too (gunicorn's arbiter, which opened the socket they share)."""
+    listening = {}
     for process in psutil.process_iter():
         with contextlib.suppress(psutil.Error, OSError):
             if os.getpgid(process.pid) != server.pgid:
@@ -227,8 +227,8 @@ def serving_workers(server: Server) -> dict[int, psutil.Process]:
                 c.status == psutil.CONN_LISTEN and c.laddr.port == server.port
                 for c in process.net_connections("tcp")
             ):
-                found[process.pid] = process
-    return found
+                listening[process.pid] = process
+    return {pid: p for pid, p in listening.items() if p.ppid() in listening}
 
 
 @pytest.fixture(scope="module")
@@ -480,7 +480,7 @@ def test_three_workers_serve_one_port_and_postgresql_is_migrated(
         f"{[(p.pid, p.name()) for p in workers.values()]}\n{scaled_server.log()}"
     )
     parents = {process.ppid() for process in workers.values()}
-    assert len(parents) == 1, f"the workers should share one parent (granian), not {parents}"
+    assert len(parents) == 1, f"the workers should share one parent (gunicorn), not {parents}"
 
     # `make run` migrated the PostgreSQL database named by DATABASE_URL, not a SQLite file.
     with postgres_cluster.connect(DATABASE) as conn:

@@ -1,0 +1,31 @@
+"""The advisor's production worker: uvicorn under gunicorn, as `make run` serves the app.
+
+Reflex serves its production backend with granian unless told otherwise (advisor/server.py tells
+it otherwise). Measured by `make bench` on this project (bench/README.md):
+
+- granian holds about 150 kB of native memory per open websocket, so a questionnaire session
+  costs about 214 kB of the worker's memory; under this worker it costs about 90 kB;
+- granian hands a request's body to Python slowly (reading a 178-byte body cost about 60 µs per
+  request), so the recommendations API serves more requests per second under this worker.
+
+The settings: uvloop and httptools (compiled event loop and HTTP parser: as fast as granian on
+the bare endpoint), wsproto for websockets (the smallest per connection), and no per-message
+compression of websocket frames (granian never compressed them; with it, uvicorn keeps a
+compressor and a decompressor per connection, about 190 kB).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from uvicorn_worker import UvicornWorker
+
+
+class Worker(UvicornWorker):
+    CONFIG_KWARGS: dict[str, Any] = {
+        "loop": "uvloop",
+        "http": "httptools",
+        "ws": "wsproto",
+        "ws_per_message_deflate": False,
+        "server_header": False,  # no "server: uvicorn" on every response: nothing to advertise
+    }

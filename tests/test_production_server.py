@@ -1,0 +1,68 @@
+"""Which server `reflex run --env prod` uses: rxconfig.py points Reflex at gunicorn with the
+advisor's uvicorn worker, and leaves a deployer's own choices alone."""
+
+from __future__ import annotations
+
+import shlex
+
+import pytest
+
+from advisor.server import WORKER_CLASS, default_workers, use_gunicorn
+
+
+def _args(env: dict[str, str]) -> list[str]:
+    return shlex.split(env["GUNICORN_CMD_ARGS"])
+
+
+def test_by_default_reflex_runs_gunicorn_with_the_advisor_worker() -> None:
+    env: dict[str, str] = {}
+    use_gunicorn(env)
+    assert env["REFLEX_USE_GRANIAN"] == "false"
+    assert _args(env) == ["--worker-class", WORKER_CLASS]
+    assert "WEB_CONCURRENCY" not in env  # one worker: sessions live in the process
+
+
+def test_a_deployers_gunicorn_arguments_are_kept_after_the_worker_class() -> None:
+    env = {"GUNICORN_CMD_ARGS": "--timeout 60 --workers 4"}
+    use_gunicorn(env)
+    assert _args(env) == ["--worker-class", WORKER_CLASS, "--timeout", "60", "--workers", "4"]
+
+
+@pytest.mark.parametrize("given", ["-k gthread", "--worker-class=mine.Worker", "--worker-class x"])
+def test_a_deployers_own_worker_class_wins(given: str) -> None:
+    env = {"GUNICORN_CMD_ARGS": given}
+    use_gunicorn(env)
+    assert env["GUNICORN_CMD_ARGS"] == given
+
+
+def test_a_deployer_can_go_back_to_granian() -> None:
+    env = {"REFLEX_USE_GRANIAN": "true"}
+    use_gunicorn(env)
+    assert env["REFLEX_USE_GRANIAN"] == "true"
+
+
+def test_with_redis_several_workers_start_unless_the_deployer_says_how_many() -> None:
+    env = {"REFLEX_REDIS_URL": "redis://localhost:6379/0"}
+    use_gunicorn(env)
+    assert int(env["WEB_CONCURRENCY"]) == default_workers(__import__("os").cpu_count()) >= 3
+
+    for chosen in ({"WEB_CONCURRENCY": "2"}, {"GUNICORN_CMD_ARGS": "-w 2"}):
+        env = {"REFLEX_REDIS_URL": "redis://localhost:6379/0", **chosen}
+        use_gunicorn(env)
+        assert env.get("WEB_CONCURRENCY") == chosen.get("WEB_CONCURRENCY"), chosen
+
+
+def test_calling_it_again_changes_nothing() -> None:
+    # rxconfig.py is imported by the reflex command, gunicorn's arbiter and every worker.
+    env = {"REFLEX_REDIS_URL": "redis://r", "GUNICORN_CMD_ARGS": "--timeout 60"}
+    use_gunicorn(env)
+    once = dict(env)
+    use_gunicorn(env)
+    assert env == once
+
+
+def test_the_worker_class_named_is_importable() -> None:
+    # gunicorn imports it by this name in every worker (tests/test_server.py sees it serve).
+    from advisor.worker import Worker
+
+    assert f"{Worker.__module__}.{Worker.__qualname__}" == WORKER_CLASS
