@@ -15,7 +15,7 @@ except ContentError as exc:
     raise SystemExit(1) from exc
 
 from advisor import styles  # noqa: E402 - only once the content is known to be valid
-from advisor.api import body_limit, create_api, security_headers  # noqa: E402
+from advisor.api import body_limit, create_api, mount_api, security_headers  # noqa: E402
 from advisor.pages import (  # noqa: E402
     assess,
     embed,
@@ -29,12 +29,15 @@ from advisor.pages import (  # noqa: E402
 from advisor.settings import settings  # noqa: E402
 from advisor.state import AnswersState  # noqa: E402
 
+# The JSON API, mounted beside Reflex's routes.
+api = create_api(CONTENT)
+
 # The theme is set on the Radix Themes plugin in rxconfig.py (rx.App(theme=...) is deprecated).
 app = rx.App(
     # The API is mounted beside Reflex's routes; the body limit and the security headers then
     # wrap every request and response, pages included.
     api_transformer=[
-        create_api(CONTENT),
+        mount_api(api),
         body_limit(),
         security_headers(settings.frame_ancestors),
     ],

@@ -249,6 +249,28 @@ async def _validation_problem(_: Request, exc: Exception) -> JSONResponse:
 NEVER_FRAMED = ("/insights", "/api/v1/insights")
 
 
+def mount_api(api: FastAPI):
+    """`api` mounted as Reflex mounts an `api_transformer` app (its routes first, Reflex's behind
+    them), except that websockets go straight to Reflex. (Reflex would also give `api` a CORS
+    middleware of its own; the one Reflex puts around the whole backend already answers for it.)
+
+    A websocket is held for as long as a page stays open, and every layer it passes through
+    keeps a suspended coroutine for that long: FastAPI's middleware and router, which serve no
+    websocket of the advisor's, cost about 5 kB per open page (bench/README.md)."""
+
+    def transform(app):
+        api.mount("", app)
+
+        async def asgi(scope, receive, send):
+            if scope["type"] == "websocket":
+                return await app(scope, receive, send)
+            return await api(scope, receive, send)
+
+        return asgi
+
+    return transform
+
+
 def security_headers(frame_ancestors: str):
     """ASGI middleware adding the advisor's security headers to every response, pages included:
     which sites may frame it (CSP frame-ancestors), no MIME sniffing, a strict referrer."""

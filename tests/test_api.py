@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from fastapi.responses import Response
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from advisor.api import create_api
+from advisor.api import create_api, mount_api
 from advisor.content import load_content
 from advisor.rules import Profile, recommend
 
@@ -301,3 +304,38 @@ def test_recommendations_documents_its_body_as_a_profile(client):
     body = spec["paths"][RECOMMEND]["post"]["requestBody"]
     assert body == spec["paths"]["/api/v1/assessments"]["post"]["requestBody"]
     assert body["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Profile"}
+
+
+# --- How the API is mounted beside Reflex -------------------------------------------------------
+
+
+def test_websockets_go_straight_to_reflex_and_everything_else_through_the_api() -> None:
+    reached: list[dict[str, Any]] = []
+
+    async def reflex_app(scope, receive, send):  # stands in for Reflex's backend
+        reached.append(scope)
+        if scope["type"] == "http":
+            await send({"type": "http.response.start", "status": 204, "headers": []})
+            await send({"type": "http.response.body", "body": b""})
+
+    api = FastAPI()
+
+    @api.get("/api/v1/ping")
+    async def ping() -> dict[str, str]:
+        return {"from": "api"}
+
+    asgi = mount_api(api)(reflex_app)
+    client = TestClient(asgi)
+    assert client.get("/api/v1/ping").json() == {"from": "api"}  # the API's routes come first
+    assert client.get("/assess").status_code == 204  # the rest reaches Reflex, through FastAPI
+    assert reached[-1]["path"] == "/assess"
+
+    socket = {"type": "websocket", "path": "/_event/", "headers": []}
+
+    async def never():
+        raise AssertionError("not read")
+
+    # In a thread of its own: another test's event loop may still be running in this one.
+    with ThreadPoolExecutor(1) as thread:
+        thread.submit(asyncio.run, asgi(socket, never, never)).result()
+    assert reached[-1] is socket  # untouched: no FastAPI layer in between

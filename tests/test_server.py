@@ -78,6 +78,27 @@ def test_pages_and_api_carry_security_headers_and_refuse_big_bodies(live_server)
     assert big.status_code == 413
 
 
+def test_another_site_may_call_the_api_from_its_pages(live_server) -> None:
+    # An admissions team's page asking for a recommendation from the browser: the preflight is
+    # allowed and the answer carries the CORS header (Reflex's cors_allowed_origins: any).
+    origin = "https://www.example.ac.uk"
+    url = f"{live_server.url}/api/v1/recommendations"
+    preflight = httpx.options(
+        url,
+        headers={
+            "origin": origin,
+            "access-control-request-method": "POST",
+            "access-control-request-headers": "content-type",
+        },
+        timeout=10,
+    )
+    assert preflight.status_code == 200, preflight.text
+    assert preflight.headers["access-control-allow-origin"] in {"*", origin}
+    answer = httpx.post(url, json={"healthcare_background": False}, headers={"origin": origin})
+    assert answer.status_code == 200
+    assert answer.headers["access-control-allow-origin"] in {"*", origin}
+
+
 def test_the_backend_is_gunicorn_with_the_advisor_worker(live_server) -> None:
     # rxconfig.py's choice is in force: a gunicorn arbiter of the server's group forks the
     # worker, and the last worker class gunicorn is given (the one it uses) is the advisor's.
