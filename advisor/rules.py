@@ -371,7 +371,7 @@ class _SharedJson:
     values: dict[Any, bytes]  # every enumerated value a result names (audience, exit point...)
     explanation: dict[str, bytes]  # for an ineligible profile, by audience
     outcomes: bytes  # `],"outcomes":[...],"step_up":`: from the end of the quotes on
-    caveats: bytes  # `,"caveats":[...],"evidence_version":"...",}`: the end of the object
+    caveats: bytes  # `,"caveats":[...],"evidence_version":"..."}`: the end of the object
 
 
 @dataclass(frozen=True, slots=True)

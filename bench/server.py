@@ -31,7 +31,7 @@ class Running:
     pgid: int
 
     def pids(self) -> list[int]:
-        """Every live process of the server's group (make, reflex, granian and its workers)."""
+        """Every live process of the server's group (make, reflex, gunicorn and its workers)."""
         found = []
         for entry in Path("/proc").iterdir():
             if not entry.name.isdigit():
@@ -105,7 +105,7 @@ def serving(
         with contextlib.suppress(subprocess.TimeoutExpired):
             process.wait(timeout=STOP_TIMEOUT_S)
         with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)  # whatever outlived make (granian workers)
+            os.killpg(process.pid, signal.SIGKILL)  # whatever outlived make (the server's workers)
         with contextlib.suppress(subprocess.TimeoutExpired):
             process.wait(timeout=10)
 
