@@ -3,11 +3,13 @@
 import reflex as rx
 
 from advisor import styles
-from advisor.server import use_gunicorn
+from advisor.server import use_gunicorn, write_states_at_once
 
 # The production backend runs on gunicorn with a uvicorn worker, not granian: a session costs
 # less than half the memory, and the API answers faster (advisor/worker.py says by how much).
 use_gunicorn()
+# Sessions' states are written to disk as each event changes them, not in stalling batches.
+write_states_at_once()
 
 config = rx.Config(
     app_name="advisor",

@@ -4,7 +4,7 @@ Reflex serves its production backend with granian unless told otherwise (advisor
 it otherwise). Measured by `make bench` on this project (bench/README.md):
 
 - granian holds about 150 kB of native memory per open websocket, so a questionnaire session
-  costs about 210 kB of the worker's memory; under this worker it costs about 81 kB;
+  costs about 210 kB of the worker's memory; under this worker it costs about 80 kB;
 - granian hands a request's body to Python slowly (reading a 178-byte body cost about 60 µs per
   request), so the recommendations API serves more requests per second under this worker.
 

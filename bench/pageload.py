@@ -63,14 +63,15 @@ MINIMAL_TARGET = "#go"
 MINIMAL_CLICKED = "document.querySelector('#count')?.textContent === '1'"
 
 MINIMAL_APP = "minimal"
-# Served on the advisor's production server (advisor/server.py), so the baselines differ from
+# Served as the advisor's backend is served (advisor/server.py), so the baselines differ from
 # the advisor only in the app.
 MINIMAL_RXCONFIG = """\
 import reflex as rx
 
-from advisor.server import use_gunicorn
+from advisor.server import use_gunicorn, write_states_at_once
 
 use_gunicorn()
+write_states_at_once()
 
 config = rx.Config(
     app_name="minimal",

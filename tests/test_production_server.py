@@ -3,11 +3,19 @@ advisor's uvicorn worker, and leaves a deployer's own choices alone."""
 
 from __future__ import annotations
 
+import os
 import shlex
 
 import pytest
 
-from advisor.server import WORKER_CLASS, default_workers, use_gunicorn
+from advisor.server import (
+    DEBOUNCE,
+    DEBOUNCE_SECONDS,
+    WORKER_CLASS,
+    default_workers,
+    use_gunicorn,
+    write_states_at_once,
+)
 
 
 def _args(env: dict[str, str]) -> list[str]:
@@ -44,7 +52,7 @@ def test_a_deployer_can_go_back_to_granian() -> None:
 def test_with_redis_several_workers_start_unless_the_deployer_says_how_many() -> None:
     env = {"REFLEX_REDIS_URL": "redis://localhost:6379/0"}
     use_gunicorn(env)
-    assert int(env["WEB_CONCURRENCY"]) == default_workers(__import__("os").cpu_count()) >= 3
+    assert int(env["WEB_CONCURRENCY"]) == default_workers(os.cpu_count()) >= 3
 
     for chosen in ({"WEB_CONCURRENCY": "2"}, {"GUNICORN_CMD_ARGS": "-w 2"}):
         env = {"REFLEX_REDIS_URL": "redis://localhost:6379/0", **chosen}
@@ -66,3 +74,29 @@ def test_the_worker_class_named_is_importable() -> None:
     from advisor.worker import Worker
 
     assert f"{Worker.__module__}.{Worker.__qualname__}" == WORKER_CLASS
+
+
+def test_states_are_written_when_they_change_unless_the_deployer_says_otherwise() -> None:
+    from datetime import timedelta
+
+    from reflex_base.environment import environment, state_manager_disk_debounce
+
+    env: dict[str, str] = {}
+    write_states_at_once(env)
+    assert env == {DEBOUNCE: "0s"}
+    # ... in a form Reflex reads as no delay at all.
+    old = os.environ.get(DEBOUNCE)
+    os.environ[DEBOUNCE] = env[DEBOUNCE]
+    try:
+        assert not environment.REFLEX_STATE_MANAGER_DISK_DEBOUNCE_SECONDS.is_set()
+        assert state_manager_disk_debounce() == timedelta(0)
+    finally:
+        if old is None:
+            del os.environ[DEBOUNCE]
+        else:
+            os.environ[DEBOUNCE] = old
+
+    for chosen in ({DEBOUNCE: "5s"}, {DEBOUNCE_SECONDS: "1.5"}):
+        env = dict(chosen)
+        write_states_at_once(env)
+        assert env == chosen
