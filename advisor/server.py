@@ -22,8 +22,9 @@ import re
 from collections.abc import MutableMapping
 
 WORKER_CLASS = "advisor.worker.Worker"
-_CHOOSES_WORKER = re.compile(r"(^|\s)(-k|--worker-class)(=|\s|$)")
-_CHOOSES_COUNT = re.compile(r"(^|\s)(-w|--workers)(=|\s|$)")
+# gunicorn's options: `-k X`, `-kX`, `--worker-class X`, `--worker-class=X` (and -w, --workers).
+_CHOOSES_WORKER = re.compile(r"(^|\s)(-k|--worker-class(=|\s|$))")
+_CHOOSES_COUNT = re.compile(r"(^|\s)(-w|--workers(=|\s|$))")
 
 
 def default_workers(cores: int | None) -> int:

@@ -31,12 +31,19 @@ def test_by_default_reflex_runs_gunicorn_with_the_advisor_worker() -> None:
 
 
 def test_a_deployers_gunicorn_arguments_are_kept_after_the_worker_class() -> None:
-    env = {"GUNICORN_CMD_ARGS": "--timeout 60 --workers 4"}
+    # --keep-alive and --worker-connections name no worker class and no worker count.
+    env = {"GUNICORN_CMD_ARGS": "--keep-alive 5 --worker-connections 100 --timeout 60"}
     use_gunicorn(env)
-    assert _args(env) == ["--worker-class", WORKER_CLASS, "--timeout", "60", "--workers", "4"]
+    assert _args(env) == [
+        "--worker-class",
+        WORKER_CLASS,
+        *shlex.split("--keep-alive 5 --worker-connections 100 --timeout 60"),
+    ]
 
 
-@pytest.mark.parametrize("given", ["-k gthread", "--worker-class=mine.Worker", "--worker-class x"])
+@pytest.mark.parametrize(
+    "given", ["-k gthread", "-kgthread", "--worker-class=mine.Worker", "--worker-class x"]
+)
 def test_a_deployers_own_worker_class_wins(given: str) -> None:
     env = {"GUNICORN_CMD_ARGS": given}
     use_gunicorn(env)
@@ -54,7 +61,12 @@ def test_with_redis_several_workers_start_unless_the_deployer_says_how_many() ->
     use_gunicorn(env)
     assert int(env["WEB_CONCURRENCY"]) == default_workers(os.cpu_count()) >= 3
 
-    for chosen in ({"WEB_CONCURRENCY": "2"}, {"GUNICORN_CMD_ARGS": "-w 2"}):
+    for chosen in (
+        {"WEB_CONCURRENCY": "2"},
+        {"GUNICORN_CMD_ARGS": "-w 2"},
+        {"GUNICORN_CMD_ARGS": "-w2"},
+        {"GUNICORN_CMD_ARGS": "--workers=2"},
+    ):
         env = {"REFLEX_REDIS_URL": "redis://localhost:6379/0", **chosen}
         use_gunicorn(env)
         assert env.get("WEB_CONCURRENCY") == chosen.get("WEB_CONCURRENCY"), chosen
