@@ -74,8 +74,12 @@ end
 
 
 def server_name() -> str:
-    """The production server the benchmark runs, as rxconfig.py and the environment choose it."""
-    if os.environ.get("REFLEX_USE_GRANIAN", "").strip().lower() in {"1", "true", "yes", "on"}:
+    """The production server the benchmark runs, as rxconfig.py and the environment choose it
+    (REFLEX_USE_GRANIAN read as Reflex reads it; advisor.server sets false when it is unset)."""
+    from reflex_base.environment import environment
+
+    granian = environment.REFLEX_USE_GRANIAN
+    if granian.is_set() and granian.get():
         return "granian (REFLEX_USE_GRANIAN=true)"
     return "gunicorn + uvicorn (advisor.worker)"
 

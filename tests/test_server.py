@@ -4,13 +4,14 @@ import contextlib
 import html
 import os
 import socket
+from pathlib import Path
 
 import httpx
 import psutil
 import pytest
 
 from advisor.pages import landing
-from advisor.server import WORKER_CLASS
+from advisor.server import DEBOUNCE, WORKER_CLASS
 
 pytestmark = pytest.mark.server
 
@@ -113,6 +114,9 @@ def test_the_backend_is_gunicorn_with_the_advisor_worker(live_server) -> None:
     argv = workers[0]["cmdline"]
     classes = [argv[i + 1] for i, arg in enumerate(argv[:-1]) if arg == "--worker-class"]
     assert classes[-1] == WORKER_CLASS, argv
+    # rxconfig.py's other setting reached the worker too: states are written as they change.
+    environ = Path(f"/proc/{workers[0]['pid']}/environ").read_bytes().split(b"\0")
+    assert f"{DEBOUNCE}=0s".encode() in environ, environ
 
     # And its settings: a browser's offer of compressed websocket frames is declined, and the
     # responses do not name the server.
