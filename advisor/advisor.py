@@ -4,7 +4,11 @@ import sys
 
 import reflex as rx
 
+from advisor import logs
 from advisor.content import ContentError
+
+# Before anything logs: what a client sends is never written to the log as it came.
+logs.install()
 
 # Invalid content must stop the app before it serves anyone: a content editor sees every
 # problem at once instead of a half-working site.
@@ -14,7 +18,7 @@ except ContentError as exc:
     print(exc, file=sys.stderr)  # names the folder and lists every problem
     raise SystemExit(1) from exc
 
-from advisor import styles  # noqa: E402 - only once the content is known to be valid
+from advisor import cors, styles  # noqa: E402 - only once the content is known to be valid
 from advisor.api import body_limit, create_api, mount_api, security_headers  # noqa: E402
 from advisor.pages import (  # noqa: E402
     assess,
@@ -32,8 +36,19 @@ from advisor.state import AnswersState  # noqa: E402
 # The JSON API, mounted beside Reflex's routes.
 api = create_api(CONTENT)
 
+
+class AdvisorApp(rx.App):
+    """Reflex's app, with its cross-origin answers rewritten outside Reflex's own CORS layer,
+    which allows credentials to every origin (advisor.cors says why and how)."""
+
+    def __call__(self):
+        return cors.without_credentials(
+            super().__call__(), cors.parse_origins(settings.cors_origins)
+        )
+
+
 # The theme is set on the Radix Themes plugin in rxconfig.py (rx.App(theme=...) is deprecated).
-app = rx.App(
+app = AdvisorApp(
     # The API is mounted beside Reflex's routes; the body limit and the security headers then
     # wrap every request and response, pages included.
     api_transformer=[

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, get_args
 from urllib.parse import parse_qsl, urlencode
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 
 from advisor.rules import (
     PROFILE_ANSWER_VALUES,
@@ -21,6 +23,9 @@ from advisor.rules import (
 )
 
 AUDIENCES: tuple[str, ...] = get_args(Audience)
+MOTIVATIONS: tuple[str, ...] = get_args(Motivation)
+# What `decode` names when it refused a whole text (or link) as too long to be answers.
+OVERSIZED = "*"
 
 
 class Answers(BaseModel):
@@ -38,6 +43,26 @@ class Answers(BaseModel):
 
     def with_answer(self, question_id: str, value: Any) -> Answers:
         return self.model_copy(update={question_id: value})
+
+    @field_validator("motivations", mode="before")
+    @classmethod
+    def _each_reason_once(cls, value: Any) -> Any:
+        """Repeats collapse (a link may carry `leadership,leadership`) into option order; more
+        reasons than there are options is refused before any item is checked, so a long list
+        costs one error, not one per item."""
+        if not isinstance(value, (list, tuple)):
+            return value
+        if len(value) > len(MOTIVATIONS):
+            raise PydanticCustomError(
+                "too_long",
+                "at most {limit} reasons for studying, not {given}",
+                {"limit": len(MOTIVATIONS), "given": len(value)},
+            )
+        if not all(isinstance(m, str) for m in value):
+            return value  # pydantic names each item that is not one of the options
+        chosen = set(value)
+        known = tuple(m for m in MOTIVATIONS if m in chosen)
+        return known if len(known) == len(chosen) else tuple(dict.fromkeys(value))
 
     def toggled(self, motivation: str) -> Answers:
         """The answers with one reason for studying added or removed (kept in option order)."""
@@ -63,10 +88,35 @@ def encode(answers: Answers) -> str:
     return urlencode(pairs, safe=",")
 
 
-def decode(text: str | dict[str, str]) -> tuple[Answers, list[str]]:
+def _longest_text() -> str:
+    """The answers text with the longest option of every question and every reason chosen."""
+    longest = {
+        field: max(values, key=lambda v: len(str(v)))
+        for field, values in PROFILE_ANSWER_VALUES.items()
+        if field != "motivations"
+    }
+    audience = max(AUDIENCES, key=len)
+    return encode(Answers(audience=audience, motivations=MOTIVATIONS, **longest))
+
+
+# The longest text real answers can take, with room for a browser percent-encoding every
+# character of it. Anything longer did not come from the advisor: it is refused whole before it
+# is parsed, so a stored value or a link of any size costs the same few microseconds.
+MAX_TEXT_CHARS = 3 * len(_longest_text())
+
+
+def decode(text: str | Mapping[str, str]) -> tuple[Answers, list[str]]:
     """Answers from a query string (or its parsed pairs), keeping every valid answer and
-    naming each one it had to drop."""
-    pairs = dict(parse_qsl(text.lstrip("?"))) if isinstance(text, str) else dict(text)
+    naming each one it had to drop. A text longer than MAX_TEXT_CHARS, or anything that is not
+    text, gives no answers and the single name OVERSIZED."""
+    if isinstance(text, str):
+        if len(text) > MAX_TEXT_CHARS:
+            return Answers(), [OVERSIZED]
+        pairs = dict(parse_qsl(text.lstrip("?")))
+    elif isinstance(text, Mapping) and _mapping_size(text) <= MAX_TEXT_CHARS:
+        pairs = {str(k): str(v) for k, v in text.items()}
+    else:
+        return Answers(), [OVERSIZED]
     raw: dict[str, Any] = {}
     dropped: list[str] = []
     for key, value in pairs.items():
@@ -86,6 +136,19 @@ def decode(text: str | dict[str, str]) -> tuple[Answers, list[str]]:
         bad = {str(error["loc"][0]) for error in exc.errors()}
         dropped += sorted(bad)
         return Answers(**{k: v for k, v in raw.items() if k not in bad}), dropped
+
+
+def _mapping_size(pairs: Mapping[Any, Any]) -> int:
+    """Characters a mapping would take as a query string, counted without building it; stops
+    counting once past the limit (and counts anything that is not text as too long)."""
+    size = 0
+    for key, value in pairs.items():
+        if not isinstance(key, str) or not isinstance(value, str):
+            return MAX_TEXT_CHARS + 1
+        size += len(key) + len(value) + 2
+        if size > MAX_TEXT_CHARS:
+            break
+    return size
 
 
 def questions_to_ask(answers: Answers, questions: list[Question]) -> list[Question]:

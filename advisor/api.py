@@ -231,18 +231,55 @@ async def _unparseable_body(request: Request, exc: Exception) -> Response:
     return await http_exception_handler(request, exc)
 
 
-async def _validation_problem(_: Request, exc: Exception) -> JSONResponse:
+# A 422 lists problems while it stays within the size of the request (or SMALLEST_422_BYTES for
+# a tiny one), at most MAX_PROBLEMS_LISTED, then says how many more there were: an invalid body
+# of 64 KB can hold thousands of problems, and the answer must not multiply what was sent.
+MAX_PROBLEMS_LISTED = 10
+SMALLEST_422_BYTES = 1024
+# A name the client made up (an unknown field, say) is shown cut to this many characters.
+MAX_NAME_CHARS = 64
+
+
+def _clipped(part: Any) -> str | int:
+    if isinstance(part, int):
+        return part
+    text = str(part)
+    return text if len(text) <= MAX_NAME_CHARS else text[: MAX_NAME_CHARS - 1] + "…"
+
+
+def _field_error(error: dict[str, Any]) -> FieldError:
+    loc = tuple(_clipped(part) for part in error.get("loc", ()))
+    kind = str(error.get("type", "value_error"))
+    return FieldError(field=_field(loc, kind), message=_message(error), type=kind, loc=list(loc))
+
+
+def _request_size(request: Request) -> int:
+    value = request.headers.get("content-length", "")
+    return int(value) if value.isdigit() else 0
+
+
+def _more(count: int) -> FieldError:
+    return FieldError(
+        field="body",
+        message=f"and {count} more {'problem' if count == 1 else 'problems'} not listed",
+        type="more_problems",
+        loc=["body"],
+    )
+
+
+async def _validation_problem(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)  # noqa: S101 - registered for that type only
-    errors = [
-        FieldError(
-            field=_field(tuple(error.get("loc", ())), error.get("type", "")),
-            message=_message(error),
-            type=str(error.get("type", "value_error")),
-            loc=[p if isinstance(p, int) else str(p) for p in error.get("loc", ())],
+    found = exc.errors()
+    budget = max(_request_size(request), SMALLEST_422_BYTES)
+    listed = [_field_error(error) for error in found[:MAX_PROBLEMS_LISTED]]
+    while True:
+        detail = listed + ([_more(len(found) - len(listed))] if len(found) > len(listed) else [])
+        response = JSONResponse(
+            status_code=422, content=jsonable_encoder(ValidationProblem(detail=detail))
         )
-        for error in exc.errors()
-    ]
-    return JSONResponse(status_code=422, content=jsonable_encoder(ValidationProblem(detail=errors)))
+        if len(response.body) <= budget or len(listed) == 1:
+            return response
+        listed.pop()
 
 
 # Pages nobody should frame, whatever frame_ancestors allows: the admins' sign-in.

@@ -14,7 +14,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic_core import InitErrorDetails, to_json
+from pydantic_core import InitErrorDetails, PydanticCustomError, to_json
 
 from advisor.evidence import (
     EXIT_POINT_NAMES,
@@ -82,13 +82,30 @@ class Profile(BaseModel):
         "(required when healthcare_background is true).",
     )
     motivations: tuple[Motivation, ...] = Field(
-        default=(), description="Reasons for studying; any number, each at most once."
+        default=(),
+        max_length=len(get_args(Motivation)),
+        description="Reasons for studying; any number, each at most once.",
     )
     research_aim: ResearchAim | None = Field(
         default=None,
         description="The part research should play (required when healthcare_background is true).",
     )
     workplace: Workplace | None = Field(default=None, description="Optional: uk or international.")
+
+    @field_validator("motivations", mode="before")
+    @classmethod
+    def _not_longer_than_the_options(cls, value: Any) -> Any:
+        # Before the items are checked: pydantic checks every item of a list before its
+        # length, so 12,900 unknown reasons would cost 12,900 errors (about a second of CPU).
+        limit = len(get_args(Motivation))
+        if isinstance(value, (list, tuple)) and len(value) > limit:
+            raise PydanticCustomError(
+                "too_long",
+                "Tuple should have at most {max_length} items after validation, "
+                "not {actual_length}",
+                {"field_type": "Tuple", "max_length": limit, "actual_length": len(value)},
+            )
+        return value
 
     @field_validator("motivations")
     @classmethod

@@ -61,3 +61,17 @@ def write_states_at_once(environ: MutableMapping[str, str] = os.environ) -> None
     A deployer's own setting of either variable is kept."""
     if DEBOUNCE not in environ and DEBOUNCE_SECONDS not in environ:
         environ[DEBOUNCE] = "0s"
+
+
+# The largest websocket message a browser may send. The frontend's biggest, the hydrate event a
+# page sends when it connects (its address, its stored answers, a hash per state), is a few
+# kilobytes; anything much larger is refused by the server before it is parsed (uvicorn closes
+# the socket with 1009, and Engine.IO refuses the packet under granian).
+MAX_EVENT_BYTES = 32 * 1024
+SOCKET_BUFFER = "REFLEX_SOCKET_MAX_HTTP_BUFFER_SIZE"
+
+
+def bound_socket_messages(environ: MutableMapping[str, str] = os.environ) -> None:
+    """Have Reflex's Socket.IO server refuse messages over MAX_EVENT_BYTES (its default is
+    1 MB). A deployer's own setting is kept."""
+    environ.setdefault(SOCKET_BUFFER, str(MAX_EVENT_BYTES))

@@ -35,6 +35,19 @@ class Settings(BaseSettings):
         default="",
         description="Bearer token for the insights (page and API). Empty: insights disabled.",
     )
+    session_idle_minutes: int = Field(
+        default=10,
+        ge=1,
+        le=24 * 60,
+        description="How long the server keeps a web session's state after its last event. "
+        "The answers stay in the browser, so an idle page that comes back loses nothing.",
+    )
+    cors_origins: str = Field(
+        default="*",
+        description="Which other sites' pages may read the API's answers in a browser: '*' "
+        "(any, never with credentials) or a space-separated list of origins, e.g. "
+        "'https://www.example.ac.uk'.",
+    )
     frame_ancestors: str = Field(
         default="*",
         description="Which sites may embed the advisor in a frame, as a CSP frame-ancestors "

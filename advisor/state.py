@@ -8,7 +8,7 @@ import reflex as rx
 from sqlmodel import Session
 
 from advisor import db
-from advisor.answers import decode, encode, to_profile
+from advisor.answers import MAX_TEXT_CHARS, OVERSIZED, decode, encode, to_profile
 from advisor.embedding import AUDIENCE_PARAM
 from advisor.rules import recommend
 from advisor.runtime import CONTENT, assessment
@@ -16,6 +16,16 @@ from advisor.view import Assessment, result_document
 
 # The evidence lives at module level (advisor.runtime); sessions hold only their answers.
 QUESTION_IDS = [q.id for q in CONTENT.questions]
+# A questionnaire position is a step number: a few digits.
+MAX_POSITION_CHARS = 4
+# What the notice names of a link's unusable answers (a link may carry any number of made-up
+# names, of any length).
+MAX_NAMES_SHOWN = 5
+MAX_NAME_SHOWN = 40
+STORED_REFUSED = (
+    "The answers kept in this browser could not be used, so the questionnaire starts again."
+)
+LINK_REFUSED = "The link could not be used: it is far longer than any link the advisor makes."
 
 
 def _view(stored: str) -> Assessment:
@@ -142,6 +152,21 @@ class AnswersState(ResultVars, rx.State):
     saved_id: str = ""
     saved_token: str = ""
     save_error: str = ""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # The browser's storage comes back from the browser on every (re)connection and from
+        # other tabs (sync=True), through this assignment: it is untrusted input. Anything that
+        # cannot be a real answers text or position is replaced before the session keeps it,
+        # so one session holds at most a few hundred bytes of it, and the browser is told to
+        # forget the rest.
+        if name == "stored" and not (isinstance(value, str) and len(value) <= MAX_TEXT_CHARS):
+            value = ""
+            super().__setattr__("link_problem", STORED_REFUSED)
+        elif name == "position" and not (
+            isinstance(value, str) and len(value) <= MAX_POSITION_CHARS and value.isdigit()
+        ):
+            value = "0"
+        super().__setattr__(name, value)
 
     @rx.var
     def saved_delete_path(self) -> str:
@@ -311,9 +336,16 @@ class AnswersState(ResultVars, rx.State):
         if not params:
             return
         answers, dropped = decode(params)
-        self.link_problem = (
-            f"Some answers in the link could not be used: {', '.join(dropped)}." if dropped else ""
-        )
+        if dropped == [OVERSIZED]:
+            self.link_problem = LINK_REFUSED
+        elif dropped:
+            shown = ", ".join(name[:MAX_NAME_SHOWN] for name in dropped[:MAX_NAMES_SHOWN])
+            more = len(dropped) - MAX_NAMES_SHOWN
+            self.link_problem = f"Some answers in the link could not be used: {shown}" + (
+                f" and {more} more." if more > 0 else "."
+            )
+        else:
+            self.link_problem = ""
         self.stored = encode(answers)
         self.position = str(len(_view(self.stored).ask))
 

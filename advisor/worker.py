@@ -21,6 +21,8 @@ from typing import Any
 
 from uvicorn_worker import UvicornWorker
 
+from advisor.server import MAX_EVENT_BYTES
+
 
 class Worker(UvicornWorker):
     CONFIG_KWARGS: dict[str, Any] = {
@@ -29,6 +31,9 @@ class Worker(UvicornWorker):
         "ws": "wsproto",
         "ws_per_message_deflate": False,
         "server_header": False,  # no "server: uvicorn" on every response: nothing to advertise
+        # A browser's events are small; a larger message is refused as it arrives, before
+        # anything parses it (uvicorn's default allows 16 MB).
+        "ws_max_size": MAX_EVENT_BYTES,
     }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

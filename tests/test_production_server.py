@@ -112,3 +112,45 @@ def test_states_are_written_when_they_change_unless_the_deployer_says_otherwise(
         env = dict(chosen)
         write_states_at_once(env)
         assert env == chosen
+
+
+def test_websocket_messages_are_bounded_by_the_worker_and_by_socketio() -> None:
+    from reflex_base.environment import environment
+
+    from advisor.server import MAX_EVENT_BYTES, SOCKET_BUFFER, bound_socket_messages
+    from advisor.worker import Worker
+
+    env: dict[str, str] = {}
+    bound_socket_messages(env)
+    assert env == {SOCKET_BUFFER: str(MAX_EVENT_BYTES)}
+    # Reflex reads it under this name (reflex.app passes it to Socket.IO's AsyncServer).
+    old = os.environ.get(SOCKET_BUFFER)
+    os.environ[SOCKET_BUFFER] = env[SOCKET_BUFFER]
+    try:
+        assert environment.REFLEX_SOCKET_MAX_HTTP_BUFFER_SIZE.get() == MAX_EVENT_BYTES
+    finally:
+        if old is None:
+            del os.environ[SOCKET_BUFFER]
+        else:
+            os.environ[SOCKET_BUFFER] = old
+    # uvicorn refuses a larger message as it arrives, before Socket.IO sees it.
+    assert Worker.CONFIG_KWARGS["ws_max_size"] == MAX_EVENT_BYTES
+    mine = {SOCKET_BUFFER: "500000"}
+    bound_socket_messages(mine)
+    assert mine == {SOCKET_BUFFER: "500000"}
+
+
+def test_idle_sessions_expire_after_the_configured_minutes(monkeypatch) -> None:
+    import importlib
+
+    import rxconfig
+    from advisor import settings as settings_module
+
+    monkeypatch.setenv("ADVISOR_SESSION_IDLE_MINUTES", "3")
+    monkeypatch.setattr(settings_module, "settings", settings_module.Settings())
+    try:
+        assert importlib.reload(rxconfig).config.redis_token_expiration == 180
+    finally:
+        monkeypatch.undo()
+        importlib.reload(rxconfig)
+    assert rxconfig.config.redis_token_expiration == 10 * 60

@@ -119,3 +119,55 @@ def test_the_session_holds_answers_not_the_corpus(state):
     # Everything the result page needs for this session, derived from a short answers text.
     assert len(state.stored) < 200
     assert size < 20_000, size
+
+
+# --- What the browser sends back from its storage is untrusted --------------------------------
+
+
+def test_a_stored_value_too_long_for_answers_is_not_kept_and_the_person_is_told(state):
+    # As Reflex applies the browser's storage on (re)connection: an assignment to the var.
+    state.stored = "motivations=" + "x," * 500_000
+    assert state.stored == ""
+    assert "could not be used" in state.link_problem
+    assert state.current_question == "healthcare_background"
+
+
+@pytest.mark.parametrize("value", [{"a": 1}, ["x"], 7, None])
+def test_a_stored_value_that_is_not_text_is_not_kept(state, value):
+    state.stored = value
+    assert state.stored == ""
+
+
+@pytest.mark.parametrize("position", ["9" * 100_000, "-1", "2; drop", "", "1e3"])
+def test_a_position_that_is_not_a_step_number_goes_back_to_the_start(state, position):
+    state.position = position
+    assert state.position == "0" and state.step == 0
+
+
+def test_a_real_stored_value_is_kept(state):
+    walk(state, "yes", "trainee")
+    kept = state.stored
+    state.stored = kept
+    assert state.stored == kept and state.link_problem == ""
+
+
+def test_a_link_naming_many_unknown_answers_is_summarised(state, monkeypatch):
+    params = {f"unknown{i}": "x" for i in range(20)}
+    monkeypatch.setattr(type(state), "router", _Router(params), raising=False)
+    state.open_result()
+    assert state.link_problem.startswith("Some answers in the link could not be used: unknown")
+    assert state.link_problem.endswith("and 15 more.")
+
+
+def test_a_link_far_too_long_is_refused_with_a_notice(state, monkeypatch):
+    params = {"motivations": "leadership," * 500}
+    monkeypatch.setattr(type(state), "router", _Router(params), raising=False)
+    state.open_result()
+    assert "far longer" in state.link_problem and state.stored == "audience=self"
+
+
+class _Router:
+    """Just enough of Reflex's router data for open_result: the page's query parameters."""
+
+    def __init__(self, params):
+        self.url = type("Url", (), {"query_parameters": params})()

@@ -260,5 +260,6 @@ def assess() -> rx.Component:
             margin_bottom=styles.SPACE_S,
         ),
         kept_note(S.start_again),
+        rx.cond(S.link_problem != "", rx.callout(S.link_problem, color_scheme="amber")),
         questionnaire(see_result=see_result_link()),
     )
