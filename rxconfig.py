@@ -21,7 +21,7 @@ config = rx.Config(
     # How long a session's server-side state outlives its last event, in memory and under
     # .states/ (Reflex's name says redis, but every state manager uses it). The answers live in
     # the browser, so an expired session loses nothing a person entered.
-    redis_token_expiration=settings.session_idle_minutes * 60,
+    redis_token_expiration=settings.session_idle_seconds,
     # Since Reflex 0.9 the theme belongs to this plugin; rx.App(theme=...) is deprecated.
     plugins=[rx.plugins.SitemapPlugin(), rx.plugins.RadixThemesPlugin(theme=styles.THEME)],
 )

@@ -17,7 +17,7 @@ import traceback
 from types import TracebackType
 from typing import Any
 
-MAX_MESSAGE_CHARS = 2000
+MAX_MESSAGE_CHARS = 1000
 # A traceback's frames are the code's own; its exception message may quote the client.
 MAX_TRACEBACK_CHARS = 8000
 # C0 and C1 controls, DEL, and the Unicode line and paragraph separators (which some log

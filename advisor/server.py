@@ -75,3 +75,17 @@ def bound_socket_messages(environ: MutableMapping[str, str] = os.environ) -> Non
     """Have Reflex's Socket.IO server refuse messages over MAX_EVENT_BYTES (its default is
     1 MB). A deployer's own setting is kept."""
     environ.setdefault(SOCKET_BUFFER, str(MAX_EVENT_BYTES))
+
+
+# Reflex's log handler prints through rich, which wraps a long record into lines the width of
+# the terminal, 80 characters without one. A client could then pad what it sends so that a
+# wrapped line begins with text of its choosing, a forged log line. As wide as this, a record
+# stays on its own line (advisor.logs caps it well below).
+LOG_COLUMNS = "100000"
+
+
+def unwrapped_logs(environ: MutableMapping[str, str] = os.environ) -> None:
+    """Have this process print each log record on one line. Called by advisor.worker, so only
+    the backend's processes are affected: the reflex command's own banners and progress bars
+    keep the terminal's width."""
+    environ["COLUMNS"] = LOG_COLUMNS

@@ -35,10 +35,10 @@ class Settings(BaseSettings):
         default="",
         description="Bearer token for the insights (page and API). Empty: insights disabled.",
     )
-    session_idle_minutes: int = Field(
-        default=10,
-        ge=1,
-        le=24 * 60,
+    session_idle_seconds: int = Field(
+        default=600,
+        ge=5,
+        le=24 * 60 * 60,
         description="How long the server keeps a web session's state after its last event. "
         "The answers stay in the browser, so an idle page that comes back loses nothing.",
     )

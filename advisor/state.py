@@ -12,6 +12,7 @@ from advisor.answers import MAX_TEXT_CHARS, OVERSIZED, decode, encode, to_profil
 from advisor.embedding import AUDIENCE_PARAM
 from advisor.rules import recommend
 from advisor.runtime import CONTENT, assessment
+from advisor.settings import settings
 from advisor.view import Assessment, result_document
 
 # The evidence lives at module level (advisor.runtime); sessions hold only their answers.
@@ -24,6 +25,14 @@ MAX_NAMES_SHOWN = 5
 MAX_NAME_SHOWN = 40
 STORED_REFUSED = (
     "The answers kept in this browser could not be used, so the questionnaire starts again."
+)
+# While a page is open it touches its session every third of the idle time, so an open page
+# never finds its session expired (its answers would then seem gone until a reload), while a
+# closed page's session is forgotten soon after. One loop per page: the browser keeps a flag.
+KEEP_ALIVE_MS = settings.session_idle_seconds * 1000 // 3
+KEEP_ALIVE_WAIT = f"new Promise((resolve) => setTimeout(() => resolve(true), {KEEP_ALIVE_MS}))"
+KEEP_ALIVE_FIRST = (
+    f"window.__advisorKeepAlive ? false : ((window.__advisorKeepAlive = true), {KEEP_ALIVE_WAIT})"
 )
 LINK_REFUSED = "The link could not be used: it is far longer than any link the advisor makes."
 
@@ -152,6 +161,8 @@ class AnswersState(ResultVars, rx.State):
     saved_id: str = ""
     saved_token: str = ""
     save_error: str = ""
+    # Counts the open page's keep-alive calls (see keep_alive); never shown.
+    _beats: int = 0
 
     def __setattr__(self, name: str, value: Any) -> None:
         # The browser's storage comes back from the browser on every (re)connection and from
@@ -240,6 +251,9 @@ class AnswersState(ResultVars, rx.State):
     @rx.event
     def set_answer(self, question_id: str, value: str) -> None:
         """Choose one option of a single-choice or yes/no question."""
+        # Arguments come from the browser as sent: Reflex passes on what it cannot convert.
+        if not (isinstance(question_id, str) and isinstance(value, str)):
+            return
         if question_id not in QUESTION_IDS or question_id == "motivations":
             return
         answers = _view(self.stored).answers
@@ -257,7 +271,7 @@ class AnswersState(ResultVars, rx.State):
     @rx.event
     def toggle_motivation(self, value: str) -> None:
         question = CONTENT.questions[QUESTION_IDS.index("motivations")]
-        if question.option(value) is None:
+        if not isinstance(value, str) or question.option(value) is None:
             return
         self._save(_view(self.stored).answers.toggled(value))
         self.error = ""
@@ -265,7 +279,7 @@ class AnswersState(ResultVars, rx.State):
     @rx.event
     def set_audience(self, audience: str) -> None:
         answers = _view(self.stored).answers
-        if audience in ("self", "supervisor"):
+        if isinstance(audience, str) and audience in ("self", "supervisor"):
             self._save(answers.with_answer("audience", audience))
 
     @rx.event
@@ -313,6 +327,8 @@ class AnswersState(ResultVars, rx.State):
     @rx.event
     def go_to_step(self, step: int):
         """From the review or the result: change one answer, then come back."""
+        if not isinstance(step, int) or isinstance(step, bool):
+            return None
         self._edit_step(step)
         return rx.redirect("/assess")
 
@@ -323,18 +339,29 @@ class AnswersState(ResultVars, rx.State):
         return rx.redirect("/assess")
 
     @rx.event
+    def keep_alive(self, again: Any = None):
+        """A page is still open: touch the session, so only sessions whose pages have closed
+        expire (after ADVISOR_SESSION_IDLE_SECONDS), and ask again after a third of that."""
+        if again is not True:
+            return None  # the page's loop runs already, or the browser sent something else
+        # A change, so that every state manager (Redis too) renews the session's expiry.
+        self._beats = (self._beats + 1) % 1_000_000
+        return rx.call_script(KEEP_ALIVE_WAIT, callback=AnswersState.keep_alive)
+
+    @rx.event
     def open_assess(self):
         """On /assess: take the audience from ?for=self|colleague when the landing page sent it."""
         wanted = AUDIENCE_PARAM.get(self.router.url.query_parameters.get("for", ""))
         if wanted and wanted != _view(self.stored).answers.audience:
             self._save(_view(self.stored).answers.with_answer("audience", wanted))
+        return keep_alive_start()
 
     @rx.event
     def open_result(self):
         """On /result: a link carrying answers (from "copy link") replaces the stored ones."""
         params = dict(self.router.url.query_parameters)
         if not params:
-            return
+            return keep_alive_start()
         answers, dropped = decode(params)
         if dropped == [OVERSIZED]:
             self.link_problem = LINK_REFUSED
@@ -348,6 +375,7 @@ class AnswersState(ResultVars, rx.State):
             self.link_problem = ""
         self.stored = encode(answers)
         self.position = str(len(_view(self.stored).ask))
+        return keep_alive_start()
 
     @rx.event
     def save_result(self):
@@ -368,3 +396,8 @@ class AnswersState(ResultVars, rx.State):
             return
         self.saved_id, self.saved_token, self.save_error = str(record.id), token, ""
         return rx.set_focus("saved")
+
+
+def keep_alive_start() -> rx.event.EventSpec:
+    """The event an answers page's on_load returns: starts the page's keep-alive loop, once."""
+    return rx.call_script(KEEP_ALIVE_FIRST, callback=AnswersState.keep_alive)

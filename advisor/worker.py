@@ -21,7 +21,11 @@ from typing import Any
 
 from uvicorn_worker import UvicornWorker
 
-from advisor.server import MAX_EVENT_BYTES
+from advisor.server import MAX_EVENT_BYTES, unwrapped_logs
+
+# gunicorn imports this module in its arbiter before it loads the app, so this comes before
+# Reflex sets up its log output, in the arbiter and every worker forked from it.
+unwrapped_logs()
 
 
 class Worker(UvicornWorker):

@@ -32,6 +32,7 @@ from wsproto.events import (
     TextMessage,
 )
 from wsproto.extensions import PerMessageDeflate
+from wsproto.utilities import LocalProtocolError
 
 EVENT_PATH = "/_event/"
 # Reflex's Socket.IO namespace is its endpoint's path, not the default "/".
@@ -132,12 +133,18 @@ class Tab:
         self._send_text(f"{EIO_MESSAGE}{SIO_EVENT}{NAMESPACE},{json.dumps(['ping'])}")
         return sent
 
+    def send_packet(self, text: str) -> None:
+        """Send one Engine.IO text frame exactly as given: how a forged or malformed message is
+        sent (the reliability tests send them)."""
+        self._send_text(text)
+
     async def close(self) -> None:
         if self._writer is None:
             return
         if self._pump is not None:
             self._pump.cancel()
-        with contextlib.suppress(ConnectionError, RuntimeError):
+        # A socket the server closed (an oversized message, say) is half-closed already.
+        with contextlib.suppress(ConnectionError, RuntimeError, LocalProtocolError):
             self._send_text(EIO_CLOSE)
             self._send(CloseConnection(code=1000))
             await self._writer.drain()

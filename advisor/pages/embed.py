@@ -16,6 +16,7 @@ from advisor.pages.assess import kept_note, questionnaire
 from advisor.pages.result import live_actions, live_ineligible_actions, result_view
 from advisor.runtime import CONTENT, assessment
 from advisor.state import AnswersState as S
+from advisor.state import keep_alive_start
 
 ROUTE = "/embed"
 TITLE = f"Which level suits you? {CONTENT.programme.name} | Programme advisor"
@@ -58,6 +59,7 @@ class EmbedState(rx.State):
         answers.origin = options.origin
         if options.audience:
             answers.set_audience(options.audience)
+        return keep_alive_start()
 
     @rx.event
     async def show_result(self):
