@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 import psutil
 import pytest
+from servers import TEST_SERVER_DIR, running_server
 
 from advisor.pages import landing
 from advisor.server import DEBOUNCE, WORKER_CLASS
@@ -138,6 +139,30 @@ def test_the_backend_is_gunicorn_with_the_advisor_worker(live_server) -> None:
     assert "\r\nserver:" not in head, head
     health = httpx.get(f"{live_server.url}/api/v1/health", timeout=10)
     assert "server" not in health.headers, health.headers
+
+
+def listening_addresses(server) -> set[str]:
+    """The addresses the server's process group listens on at its port."""
+    found = set()
+    for process in psutil.process_iter():
+        with contextlib.suppress(psutil.Error, OSError):
+            if os.getpgid(process.pid) != server.pgid:
+                continue
+            for conn in process.net_connections(kind="inet"):
+                if conn.status == psutil.CONN_LISTEN and conn.laddr.port == server.port:
+                    found.add(conn.laddr.ip)
+    return found
+
+
+def test_by_default_the_server_listens_on_loopback_only(live_server) -> None:
+    assert listening_addresses(live_server) == {"127.0.0.1"}
+
+
+def test_host_0000_listens_on_every_interface(tmp_path: Path) -> None:
+    with running_server(
+        tmp_path / "make-run.log", TEST_SERVER_DIR / "any-host", extra_env={"HOST": "0.0.0.0"}
+    ) as server:
+        assert listening_addresses(server) == {"0.0.0.0"}
 
 
 # Runs last in this module: it stops the module's server.
