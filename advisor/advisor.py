@@ -69,7 +69,7 @@ app = rx.App(
     ],
     style=styles.BASE_STYLE,
     stylesheets=["/advisor.css"],
-    head_components=[rx.script(src="/skip-link.js")],
+    head_components=[rx.script(src="/skip-link.js"), rx.script(src="/copy-link.js")],
 )
 app.add_page(
     landing.landing, route=landing.ROUTE, title=landing.TITLE, description=landing.DESCRIPTION
