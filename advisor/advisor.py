@@ -33,6 +33,7 @@ from advisor.pages import (  # noqa: E402
     insights,
     landing,
     method,
+    not_found,
     result,
     saved,
 )
@@ -121,4 +122,10 @@ app.add_page(
     meta=insights.META,
     context=insights.CONTEXT,
     on_load=insights.InsightsState.open_insights,
+)
+app.add_page(
+    not_found.not_found,
+    route=not_found.ROUTE,
+    title=not_found.TITLE,
+    description=not_found.DESCRIPTION,
 )
