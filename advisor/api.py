@@ -407,6 +407,10 @@ def security_headers(
                             kept.append((name, value))
                     page = framed_page if framable else unframed_page
                     added = page if is_html else not_a_page
+                    if message.get("status") == 304:
+                        # A 304 carries no content type, and the browser would store whatever
+                        # policy it names over the cached page's own: it names none.
+                        added = []
                     message = {**message, "headers": kept + added + common}
                 await send(message)
 

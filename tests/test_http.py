@@ -224,6 +224,20 @@ def test_pages_deny_the_browser_features_the_advisor_never_uses(client):
     assert features["clipboard-write"] == "(self)"  # "Copy link"
 
 
+def test_a_not_modified_page_keeps_the_policy_of_its_cached_copy():
+    # Browsers replace a cached page's headers with those of the 304 that revalidates it: a
+    # "nothing may load" policy there would break the page on its next load from the cache.
+    async def not_modified(scope, receive, send):
+        await send({"type": "http.response.start", "status": 304, "headers": [(b"etag", b'"1"')]})
+        await send({"type": "http.response.body", "body": b""})
+
+    response = TestClient(security_headers(FRAMERS)(not_modified)).get("/assess/")
+    assert response.status_code == 304
+    assert "content-security-policy" not in response.headers
+    assert "permissions-policy" not in response.headers
+    assert response.headers["x-content-type-options"] == "nosniff"
+
+
 def test_hsts_only_when_configured():
     app = security_headers("*", hsts_seconds=31536000)(pages_app(None))
     response = TestClient(app).get("/")
