@@ -45,8 +45,9 @@ class Settings(BaseSettings):
     allowed_hosts: str = Field(
         default="localhost,127.0.0.1,[::1]",
         description="Comma-separated host names the advisor answers for (the Host header); any "
-        "other gets 400. `*.example.org` allows its subdomains, `*` any host. The host of "
-        "REFLEX_API_URL, when set, is always allowed.",
+        "other gets 400. `*.example.org` allows its subdomains, `*` any host. The host of the "
+        "backend URL the frontend is built with (REFLEX_API_URL; localhost when unset) is "
+        "always allowed.",
     )
     hsts_seconds: int = Field(
         default=0,

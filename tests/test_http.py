@@ -346,3 +346,13 @@ def test_no_input_is_echoed_into_html(client):
         assert response.status_code < 500
         if "html" in response.headers.get("content-type", ""):
             assert script not in response.text
+
+
+def test_the_allowed_hosts_always_include_the_host_the_frontend_is_built_for():
+    from advisor.settings import Settings
+
+    assert Settings().host_names(None) == ["localhost", "127.0.0.1", "[::1]"]
+    assert Settings(allowed_hosts=" advisor-1.internal , ").host_names(
+        "https://advisor.example.ac.uk"
+    ) == ["advisor-1.internal", "advisor.example.ac.uk"]
+    assert Settings().host_names("http://[::1]:3000")[-1] == "[::1]"
