@@ -184,7 +184,7 @@ def copy_feedback(name: str, label: str) -> rx.Component:
     """Where a copy button says whether the browser copied its link (a live region), and the
     link in a field, selected, when the browser refused."""
     return rx.fragment(
-        rx.text(as_="p", id=f"{name}-status", role="status", size="2"),
+        rx.text(as_="p", id=f"{name}-status", role="status", size="2", margin_top=styles.SPACE_S),
         rx.el.input(
             id=f"{name}-field",
             read_only=True,
@@ -193,6 +193,7 @@ def copy_feedback(name: str, label: str) -> rx.Component:
             width="100%",
             max_width="40rem",
             padding=styles.SPACE_XS,
+            margin_top=styles.SPACE_XS,
         ),
     )
 
