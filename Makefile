@@ -32,6 +32,9 @@ REDIS := /usr/bin/redis-server
 # wrk drives the API benchmark from another core (a Python client would starve the server).
 WRK := /usr/bin/wrk
 PORT ?= 3000
+# Loopback only: a laptop's `make run` is not offered to its network. HOST=0.0.0.0 listens on
+# every interface (a server behind a reverse proxy, a container).
+HOST ?= 127.0.0.1
 PYTEST_ARGS ?=
 # Every recipe that runs Reflex, the tests or the benchmarks starts from the same environment.
 WITH_ENV := cd $(ROOT) && export ADVISOR_ROOT=$(ROOT) && . $(ROOT)/scripts/env.sh &&
@@ -41,7 +44,8 @@ WITH_ENV := cd $(ROOT) && export ADVISOR_ROOT=$(ROOT) && . $(ROOT)/scripts/env.s
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  make %-10s %s\n", $$1, $$2}' \
 		$(MAKEFILE_LIST)
-	@echo "  (make run PORT=8080 serves on another port; default $(PORT))"
+	@echo "  (make run PORT=8080 serves on another port, HOST=0.0.0.0 on every interface;" \
+		"default $(HOST):$(PORT))"
 
 install: $(STAMP) $(BUN) ## Create .venv, install the project and bun (only what is missing)
 
@@ -62,10 +66,10 @@ $(BUN):
 	$(BUN) --version >/dev/null
 	touch -h $@
 
-run: install ## Check the content, migrate the database, serve the app on PORT (default 3000)
+run: install ## Check the content, migrate the database, serve the app on HOST:PORT (default 127.0.0.1:3000)
 	cd $(ROOT) && $(PY) -m advisor.content
 	cd $(ROOT) && $(PY) -m advisor.db migrate
-	$(WITH_ENV) exec reflex run --env prod --single-port \
+	$(WITH_ENV) exec reflex run --env prod --single-port --backend-host $(HOST) \
 		--frontend-port $(PORT) --backend-port $(PORT)
 
 test: install $(CHROMIUM) $(AXE_STAMP) $(POSTGRES) $(REDIS) ## Run the test suite, browser tests included

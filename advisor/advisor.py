@@ -3,6 +3,8 @@
 import sys
 
 import reflex as rx
+from reflex.utils.prerequisites import get_web_dir
+from reflex_base import constants
 
 from advisor import logs
 from advisor.content import ContentError
@@ -19,7 +21,15 @@ except ContentError as exc:
     raise SystemExit(1) from exc
 
 from advisor import cors, styles  # noqa: E402 - only once the content is known to be valid
-from advisor.api import body_limit, create_api, mount_api, security_headers  # noqa: E402
+from advisor.api import (  # noqa: E402
+    allowed_hosts,
+    body_limit,
+    build_script_hashes,
+    connect_sources,
+    create_api,
+    mount_api,
+    security_headers,
+)
 from advisor.pages import (  # noqa: E402
     assess,
     embed,
@@ -27,6 +37,7 @@ from advisor.pages import (  # noqa: E402
     insights,
     landing,
     method,
+    not_found,
     result,
     saved,
 )
@@ -35,6 +46,14 @@ from advisor.state import AnswersState  # noqa: E402
 
 # The JSON API, mounted beside Reflex's routes.
 api = create_api(CONTENT)
+# The URL the frontend's websocket and requests go to (REFLEX_API_URL, or localhost:PORT).
+API_URL = rx.config.get_config().api_url
+
+
+def _page_script_hashes() -> set[str]:
+    """Every inline script the pages run: the frontend build's and the API docs'."""
+    static_dir = get_web_dir() / constants.Dirs.STATIC
+    return build_script_hashes(static_dir) | api.state.inline_script_hashes
 
 
 class AdvisorApp(rx.App):
@@ -49,16 +68,23 @@ class AdvisorApp(rx.App):
 
 # The theme is set on the Radix Themes plugin in rxconfig.py (rx.App(theme=...) is deprecated).
 app = AdvisorApp(
-    # The API is mounted beside Reflex's routes; the body limit and the security headers then
-    # wrap every request and response, pages included.
+    # The API is mounted beside Reflex's routes; the body limit, the host check and the
+    # security headers then wrap every request and response, pages included (the host check
+    # websockets too).
     api_transformer=[
         mount_api(api),
         body_limit(),
-        security_headers(settings.frame_ancestors),
+        allowed_hosts(settings.host_names(API_URL)),
+        security_headers(
+            settings.frame_ancestors,
+            script_hashes=_page_script_hashes,
+            connect=connect_sources(API_URL),
+            hsts_seconds=settings.hsts_seconds,
+        ),
     ],
     style=styles.BASE_STYLE,
     stylesheets=["/advisor.css"],
-    head_components=[rx.script(src="/skip-link.js")],
+    head_components=[rx.script(src="/skip-link.js"), rx.script(src="/copy-link.js")],
 )
 app.add_page(
     landing.landing, route=landing.ROUTE, title=landing.TITLE, description=landing.DESCRIPTION
@@ -110,4 +136,10 @@ app.add_page(
     meta=insights.META,
     context=insights.CONTEXT,
     on_load=insights.InsightsState.open_insights,
+)
+app.add_page(
+    not_found.not_found,
+    route=not_found.ROUTE,
+    title=not_found.TITLE,
+    description=not_found.DESCRIPTION,
 )

@@ -1,6 +1,7 @@
 """The advisor's settings: one pydantic-settings class and its single instance."""
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -51,8 +52,30 @@ class Settings(BaseSettings):
     frame_ancestors: str = Field(
         default="*",
         description="Which sites may embed the advisor in a frame, as a CSP frame-ancestors "
-        "source list, e.g. 'https://www.example.ac.uk https://apply.example.ac.uk'.",
+        "source list, e.g. 'https://www.example.ac.uk https://apply.example.ac.uk'. Only /embed "
+        "can be framed; every other page refuses any frame.",
     )
+    allowed_hosts: str = Field(
+        default="localhost,127.0.0.1,[::1]",
+        description="Comma-separated host names the advisor answers for (the Host header); any "
+        "other gets 400. `*.example.org` allows its subdomains, `*` any host. The host of the "
+        "backend URL the frontend is built with (REFLEX_API_URL; localhost when unset) is "
+        "always allowed.",
+    )
+    hsts_seconds: int = Field(
+        default=0,
+        ge=0,
+        description="When above 0, every response carries Strict-Transport-Security with this "
+        "max-age: set it only when the advisor is served over HTTPS alone (e.g. 31536000).",
+    )
+
+    def host_names(self, api_url: str | None) -> list[str]:
+        """The allowed host names, with the host of the frontend's backend URL among them."""
+        names = [name.strip() for name in self.allowed_hosts.split(",") if name.strip()]
+        host = urlsplit(api_url).hostname if api_url else None
+        if host:
+            names.append(f"[{host}]" if ":" in host else host)
+        return names
 
 
 settings = Settings()

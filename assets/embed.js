@@ -61,6 +61,8 @@
     iframe.src = base.href + "embed/?" + params.toString();
     iframe.title =
       container.getAttribute("data-title") || "Programme advisor: which level of study suits you";
+    // "Copy link" inside the frame writes to the clipboard: the host page must delegate it.
+    iframe.setAttribute("allow", "clipboard-write");
     iframe.setAttribute("scrolling", "no");
     iframe.setAttribute("loading", "lazy");
     iframe.style.display = "block";

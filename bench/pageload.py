@@ -177,7 +177,10 @@ def minimal_server(folder: Path, log: Path) -> contextlib.AbstractContextManager
         . {ROOT}/scripts/env.sh && exec reflex run --env prod --single-port \\
             --frontend-port {port} --backend-port {port}
         """)
-    return server.serving(["bash", "-c", script], folder, server.environment(), log, port, "/ping")
+    env = server.environment(
+        REFLEX_WEB_WORKDIR=str(folder / ".web"), REFLEX_STATES_WORKDIR=str(folder / ".states")
+    )
+    return server.serving(["bash", "-c", script], folder, env, log, port, "/ping")
 
 
 # --- the browser ----------------------------------------------------------------------------

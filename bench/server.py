@@ -8,7 +8,7 @@ import signal
 import socket
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +18,9 @@ ROOT = Path(__file__).resolve().parent.parent
 # Build folders of the benchmarks' servers, kept between runs so builds start warm; `make clean`
 # removes them. Two Reflex servers sharing a build folder clobber each other's build.
 BUILD_ROOT = ROOT / ".test-server"
+# The folders of the developer's own `make run`: a benchmark server building there would bake
+# its port into the open app's env.json ("Cannot connect to server" until a restart).
+APP_FOLDERS = {"REFLEX_WEB_WORKDIR": ".web", "REFLEX_STATES_WORKDIR": ".states"}
 START_TIMEOUT_S = 300.0
 STOP_TIMEOUT_S = 30.0
 
@@ -67,12 +70,26 @@ def environment(**extra: str) -> dict[str, str]:
     return env
 
 
+def check_own_folders(cwd: Path, env: Mapping[str, str]) -> None:
+    """Refuse a server whose frontend build or session states would land in ROOT's own .web or
+    .states (Reflex's defaults, relative to the folder it starts in): every benchmark server
+    names folders of its own."""
+    for name, default in APP_FOLDERS.items():
+        where = (cwd / env.get(name, default)).resolve()
+        if where == (ROOT / default).resolve():
+            raise RuntimeError(
+                f"a benchmark server would use {where}, the folder of the app's own `make run`:"
+                f" set {name} to a folder of the benchmark's"
+            )
+
+
 @contextlib.contextmanager
 def serving(
     command: list[str], cwd: Path, env: dict[str, str], log: Path, port: int, ready_path: str
 ) -> Iterator[Running]:
     """Run a server in its own process group until the block ends (SIGINT, then SIGKILL to
     whatever outlived it); yield once `ready_path` answers 200."""
+    check_own_folders(cwd, env)
     with log.open("wb") as out:
         process = subprocess.Popen(
             command,

@@ -138,8 +138,9 @@ def start_server(
     env = {
         key: value
         for key, value in os.environ.items()
-        # A make started by `make test` would otherwise inherit the outer make's flags.
-        if key not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES"}
+        # A make started by `make test` would otherwise inherit the outer make's flags; HOST
+        # is `make run`'s own choice (loopback) unless a test passes it.
+        if key not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES", "HOST"}
     }
     env["REFLEX_WEB_WORKDIR"] = str(workdir / "web")
     env["REFLEX_STATES_WORKDIR"] = str(workdir / "states")

@@ -14,9 +14,9 @@ import json
 import threading
 import time
 import uuid
-from urllib.parse import urlencode
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 import pytest

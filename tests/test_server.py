@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 import psutil
 import pytest
+from servers import TEST_SERVER_DIR, running_server
 
 from advisor.pages import landing
 from advisor.server import DEBOUNCE, WORKER_CLASS
@@ -67,7 +68,7 @@ def test_api_docs_and_a_recommendation_through_the_real_server(live_server) -> N
 def test_pages_and_api_carry_security_headers_and_refuse_big_bodies(live_server) -> None:
     for path in ("/", "/assess", "/api/v1/health"):
         response = httpx.get(f"{live_server.url}{path}", timeout=10, follow_redirects=True)
-        assert response.headers["content-security-policy"].startswith("frame-ancestors "), path
+        assert "frame-ancestors 'none'" in response.headers["content-security-policy"], path
         assert response.headers["x-content-type-options"] == "nosniff", path
         assert response.headers["referrer-policy"], path
     big = httpx.post(
@@ -138,6 +139,61 @@ def test_the_backend_is_gunicorn_with_the_advisor_worker(live_server) -> None:
     assert "\r\nserver:" not in head, head
     health = httpx.get(f"{live_server.url}/api/v1/health", timeout=10)
     assert "server" not in health.headers, health.headers
+
+
+def listening_addresses(server) -> set[str]:
+    """The addresses the server's process group listens on at its port."""
+    found = set()
+    for process in psutil.process_iter():
+        with contextlib.suppress(psutil.Error, OSError):
+            if os.getpgid(process.pid) != server.pgid:
+                continue
+            for conn in process.net_connections(kind="inet"):
+                if conn.status == psutil.CONN_LISTEN and conn.laddr.port == server.port:
+                    found.add(conn.laddr.ip)
+    return found
+
+
+def test_by_default_the_server_listens_on_loopback_only(live_server) -> None:
+    assert listening_addresses(live_server) == {"127.0.0.1"}
+
+
+def test_host_0000_listens_on_every_interface(tmp_path: Path) -> None:
+    with running_server(
+        tmp_path / "make-run.log", TEST_SERVER_DIR / "any-host", extra_env={"HOST": "0.0.0.0"}
+    ) as server:
+        assert listening_addresses(server) == {"0.0.0.0"}
+
+
+def test_the_pages_carry_a_policy_they_work_under_and_refuse_other_hosts(live_server) -> None:
+    page = httpx.get(f"{live_server.url}/assess/", timeout=10)
+    csp = page.headers["content-security-policy"]
+    assert (
+        "script-src 'self' 'unsafe-eval' 'sha256-" in csp
+        and "'unsafe-inline'" not in (csp.split("script-src")[1].split(";")[0])
+    )
+    assert "camera=()" in page.headers["permissions-policy"]
+    # The insights' sign-in, however its path is spelt, refuses every frame.
+    for path in ("/insights/", "//insights/", "/./insights/", "/assess/../insights/"):
+        response = httpx.get(f"{live_server.url}{path}", timeout=10)
+        assert response.status_code == 200, path
+        assert csp_of(response)["frame-ancestors"] == "'none'", path
+    embed = httpx.get(f"{live_server.url}/embed/", timeout=10)
+    assert csp_of(embed)["frame-ancestors"] == "*"
+    # A Host the advisor does not answer for reaches no redirect and no link.
+    redirect = httpx.get(f"{live_server.url}/assess", timeout=10)
+    assert redirect.status_code == 307
+    assert redirect.headers["location"].startswith(f"{live_server.url}/assess/")
+    for path in ("/assess", "/api/v1/health"):
+        refused = httpx.get(f"{live_server.url}{path}", headers={"host": "evil.example"})
+        assert refused.status_code == 400, path
+        assert "location" not in refused.headers
+
+
+def csp_of(response: httpx.Response) -> dict[str, str]:
+    policy = response.headers["content-security-policy"]
+    parts = (directive.strip().partition(" ") for directive in policy.split(";"))
+    return {name: value for name, _, value in parts}
 
 
 # Runs last in this module: it stops the module's server.

@@ -168,9 +168,38 @@ def _supervisor_points() -> rx.Component:
     )
 
 
+def copy_button(label: str, path: str | rx.Var, copied: str, name: str, **props) -> rx.Component:
+    """A button copying `path` as a full link (assets/copy-link.js), which reports in
+    `copy_feedback(name)` whether the browser copied it."""
+    return rx.button(
+        label,
+        variant="soft",
+        type="button",
+        custom_attrs={"data-copy-link": path, "data-copy-done": copied, "data-copy-to": name},
+        **props,
+    )
+
+
+def copy_feedback(name: str, label: str) -> rx.Component:
+    """Where a copy button says whether the browser copied its link (a live region), and the
+    link in a field, selected, when the browser refused."""
+    return rx.fragment(
+        rx.text(as_="p", id=f"{name}-status", role="status", size="2", margin_top=styles.SPACE_S),
+        rx.el.input(
+            id=f"{name}-field",
+            read_only=True,
+            hidden=True,
+            aria_label=label,
+            width="100%",
+            max_width="40rem",
+            padding=styles.SPACE_XS,
+            margin_top=styles.SPACE_XS,
+        ),
+    )
+
+
 def _saved_panel() -> rx.Component:
     """After "Save and get a link": the read-only link and the one-time delete link."""
-    link = rx.Var("window.location.origin").to(str) + "/r/" + S.saved_id
     return rx.box(
         rx.text("Saved. ", rx.link("Open the saved result", href="/r/" + S.saved_id), as_="p"),
         rx.text(
@@ -179,14 +208,15 @@ def _saved_panel() -> rx.Component:
             as_="p",
             size="2",
         ),
-        rx.button(
+        copy_button(
             "Copy the saved link",
-            on_click=[rx.set_clipboard(link), rx.toast("Saved link copied.")],
-            variant="soft",
+            "/r/" + S.saved_id,
+            "Saved link copied.",
+            "copy-saved-link",
             size="2",
-            type="button",
             margin_top=styles.SPACE_S,
         ),
+        copy_feedback("copy-saved-link", "The saved link"),
         id="saved",
         role="status",
         style=styles.CALLOUT_STYLE,
@@ -206,14 +236,8 @@ def live_actions(start_again: EventType = S.start_again) -> rx.Component:
                 type="button",
             ),
             rx.button("Download JSON", on_click=S.download_json, variant="soft", type="button"),
-            rx.button(
-                "Copy link",
-                on_click=[
-                    rx.set_clipboard(rx.Var("window.location.origin").to(str) + S.share_path),
-                    rx.toast("Link copied: it reopens these answers."),
-                ],
-                variant="soft",
-                type="button",
+            copy_button(
+                "Copy link", S.share_path, "Link copied: it reopens these answers.", "copy-link"
             ),
             rx.button(
                 "Save and get a link",
@@ -226,6 +250,7 @@ def live_actions(start_again: EventType = S.start_again) -> rx.Component:
             gap=styles.SPACE_S,
             wrap="wrap",
         ),
+        copy_feedback("copy-link", "The link to these answers"),
         rx.text(
             "Links hold only your multiple-choice answers, nothing that identifies you. Saving "
             "stores the answers and the result, without any name or address, until you delete "

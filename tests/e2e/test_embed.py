@@ -92,8 +92,18 @@ class HostPage(BaseHTTPRequestHandler):
     server: HostServer
 
     def do_GET(self) -> None:  # noqa: N802 - the http.server API
-        query = {k: v[0] for k, v in parse_qs(urlsplit(self.path).query).items()}
-        body = HOST_PAGE.format(snippet=snippet(self.server.app_url, **query)).encode()
+        url = urlsplit(self.path)
+        query = {k: v[0] for k, v in parse_qs(url.query).items()}
+        if url.path == "/bare":
+            # A page framing /embed itself, delegating nothing (no allow="clipboard-write").
+            origin = f"http://localhost:{self.server.server_address[1]}"
+            content = (
+                f'<iframe src="{self.server.app_url}/embed/?origin={origin}" '
+                'title="Programme advisor" style="width: 100%; height: 2400px"></iframe>'
+            )
+        else:
+            content = snippet(self.server.app_url, **query)
+        body = HOST_PAGE.format(snippet=content).encode()
         self.send_response(200)
         self.send_header("content-type", "text/html; charset=utf-8")
         self.send_header("content-length", str(len(body)))
@@ -123,7 +133,7 @@ def open_host(page: Page, url: str) -> Frame:
     """Load the host page; return the advisor's frame once its app has hydrated."""
     response = page.goto(url)
     assert response is not None and response.ok
-    iframe = page.locator("[data-programme-advisor] iframe")
+    iframe = page.locator("main iframe")
     expect(iframe).to_have_count(1)
     frame = iframe.element_handle().content_frame()
     assert frame is not None
@@ -305,7 +315,7 @@ def test_the_snippet_chooses_the_audience_and_the_accent(new_context, host_url) 
 def test_embed_may_be_framed_by_any_site_by_default(app_server) -> None:
     response = httpx.get(f"{app_server.url}/embed/", timeout=10)
     assert response.status_code == 200
-    assert response.headers["content-security-policy"] == "frame-ancestors *"
+    assert response.headers["content-security-policy"].endswith("; frame-ancestors *")
     script = httpx.get(f"{app_server.url}/embed.js", timeout=10)
     assert script.status_code == 200
     assert "javascript" in script.headers["content-type"]
@@ -397,3 +407,57 @@ def test_host_page_screenshots(width, new_context, host_url, screenshot) -> None
     page.set_viewport_size({"width": WIDTHS[width][0], "height": tall})
     page.wait_for_timeout(300)
     screenshot(page, "embed-host")
+
+
+# --- "Copy link" inside the frame -------------------------------------------------------------
+
+
+def result_in_frame(frame: Frame) -> None:
+    answer_all(frame, PATHS["masters"])  # type: ignore[arg-type]
+    see_the_result(frame).click()  # type: ignore[arg-type]
+    expect(frame.locator("h1#headline")).to_contain_text("Masters")
+
+
+def test_copy_link_in_the_snippets_frame_copies_the_link(new_context, host_url) -> None:
+    # The snippet's iframe delegates clipboard-write (allow="clipboard-write").
+    page = new_context(permissions=["clipboard-read", "clipboard-write"]).new_page()
+    frame = open_host(page, f"{host_url}/")
+    assert page.locator("main iframe").get_attribute("allow") == "clipboard-write"
+    result_in_frame(frame)
+
+    frame.get_by_role("button", name="Copy link", exact=True).click()
+
+    expect(frame.locator("#copy-link-status")).to_have_text(
+        "Link copied: it reopens these answers."
+    )
+    expect(frame.locator("#copy-link-field")).to_be_hidden()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert re.match(r"http://127\.0\.0\.1:\d+/result\?audience=self&", copied), copied
+
+
+def test_copy_link_in_a_frame_that_may_not_copy_says_so_and_selects_the_link(
+    new_context, host_url
+) -> None:
+    # A page framing /embed without delegating clipboard-write: the browser refuses to copy.
+    page = new_context(permissions=["clipboard-read", "clipboard-write"]).new_page()
+    page.goto(f"{host_url}/")  # the host's origin, to read its clipboard at the end
+    page.evaluate("navigator.clipboard.writeText('nothing copied yet')")
+    frame = open_host(page, f"{host_url}/bare")
+    result_in_frame(frame)
+
+    frame.get_by_role("button", name="Copy link", exact=True).click()
+
+    status = frame.locator("#copy-link-status")
+    expect(status).to_contain_text("did not let the advisor copy the link")
+    assert "copied" not in status.inner_text().lower()
+    field = frame.get_by_role("textbox", name="The link to these answers")
+    expect(field).to_be_visible()
+    expect(field).to_be_focused()
+    link = field.input_value()
+    assert re.match(r"http://127\.0\.0\.1:\d+/result\?audience=self&", link), link
+    selected = frame.evaluate(
+        "() => { const f = document.activeElement;"
+        " return f.value.substring(f.selectionStart, f.selectionEnd); }"
+    )
+    assert selected == link
+    assert page.evaluate("navigator.clipboard.readText()") == "nothing copied yet"

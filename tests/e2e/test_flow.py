@@ -429,7 +429,7 @@ def test_copy_link_reopens_the_same_result_in_a_new_browser(new_context, open_pa
     headline = page.locator("#headline").inner_text()
 
     page.get_by_role("button", name="Copy link", exact=True).click()
-    page.wait_for_function("async () => (await navigator.clipboard.readText()).includes('/result')")
+    expect(page.locator("#copy-link-status")).to_have_text("Link copied: it reopens these answers.")
     link = page.evaluate("navigator.clipboard.readText()")
 
     assert re.match(r"https?://[^/]+/result\?", link), link
@@ -438,6 +438,35 @@ def test_copy_link_reopens_the_same_result_in_a_new_browser(new_context, open_pa
     wait_for_hydration(other)
     expect(other.locator("#headline")).to_have_text(headline)
     check_result(other, PATHS["masters"])
+
+
+def test_copy_link_refused_by_the_browser_says_so_and_selects_the_link(
+    new_context, open_page
+) -> None:
+    context = new_context()
+    # What a browser does when it will not copy (a denied permission, a page not delegated the
+    # clipboard): the promise rejects.
+    context.add_init_script(
+        "navigator.clipboard.writeText = () =>"
+        " Promise.reject(new DOMException('Write permission denied.', 'NotAllowedError'));"
+    )
+    page = context.new_page()
+    reach_result(page, open_page, PATHS["masters"])
+
+    page.get_by_role("button", name="Copy link", exact=True).click()
+
+    status = page.get_by_role("status").filter(has_text="did not let the advisor copy the link")
+    expect(status).to_be_visible()
+    field = page.get_by_role("textbox", name="The link to these answers")
+    expect(field).to_be_focused()
+    link = field.input_value()
+    assert re.match(r"https?://[^/]+/result\?", link), link
+    selected = page.evaluate(
+        "() => { const f = document.activeElement;"
+        " return f.value.substring(f.selectionStart, f.selectionEnd); }"
+    )
+    assert selected == link
+    assert "copied" not in page.locator("#copy-link-status").inner_text().lower()
 
 
 def test_download_json_holds_the_recommendation(page, open_page, tmp_path: Path) -> None:
