@@ -23,10 +23,6 @@ from uvicorn_worker import UvicornWorker
 
 from advisor.server import MAX_EVENT_BYTES, unwrapped_logs
 
-# gunicorn imports this module in its arbiter before it loads the app, so this comes before
-# Reflex sets up its log output, in the arbiter and every worker forked from it.
-unwrapped_logs()
-
 
 class Worker(UvicornWorker):
     CONFIG_KWARGS: dict[str, Any] = {
@@ -42,6 +38,9 @@ class Worker(UvicornWorker):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Before the fork, so the worker prints each log record on one line (rich reads the
+        # width from the environment whenever it prints, unless it was set when it started).
+        unwrapped_logs()
         # gunicorn builds the worker in its arbiter, where the app is already imported
         # (--preload), and forks right after. As Reflex does before forking granian's workers:
         # collect, then freeze what is left, so the worker's garbage collector never walks the
