@@ -128,13 +128,18 @@ def serving(
 
 
 def advisor(
-    log: Path, build_dir: Path, database_url: str | None = None
+    log: Path,
+    build_dir: Path,
+    database_url: str | None = None,
+    extra: dict[str, str] | None = None,
 ) -> contextlib.AbstractContextManager[Running]:
-    """The advisor, started exactly as `make run` starts it, building in `build_dir`."""
+    """The advisor, started exactly as `make run` starts it, building in `build_dir`; `extra`
+    is added to its environment."""
     port = free_port()
     env = environment(
         REFLEX_WEB_WORKDIR=str(build_dir / "web"),
         REFLEX_STATES_WORKDIR=str(build_dir / "states"),
+        **(extra or {}),
     )
     if database_url is not None:
         for name in ("DATABASE_URL", "REFLEX_DB_URL"):
