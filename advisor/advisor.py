@@ -9,7 +9,7 @@ from advisor.content import ContentError
 # Invalid content must stop the app before it serves anyone: a content editor sees every
 # problem at once instead of a half-working site.
 try:
-    from advisor.runtime import CONTENT
+    from advisor.runtime import CONTENT, LIMITS
 except ContentError as exc:
     print(exc, file=sys.stderr)  # names the folder and lists every problem
     raise SystemExit(1) from exc
@@ -30,7 +30,7 @@ from advisor.settings import settings  # noqa: E402
 from advisor.state import AnswersState  # noqa: E402
 
 # The JSON API, mounted beside Reflex's routes.
-api = create_api(CONTENT)
+api = create_api(CONTENT, limits=LIMITS)
 
 # The theme is set on the Radix Themes plugin in rxconfig.py (rx.App(theme=...) is deprecated).
 app = rx.App(

@@ -30,6 +30,7 @@ from sqlmodel import Session, SQLModel, select
 from advisor import db, rules
 from advisor.api import create_api
 from advisor.content import Content, load_content
+from advisor.ratelimit import Limits
 from advisor.rules import Profile, recommend
 
 with warnings.catch_warnings():
@@ -525,7 +526,14 @@ async def post_all(base: str, bodies: list[dict[str, Any]]) -> list[httpx.Respon
 def test_concurrent_saves_all_land(engine, content):
     roles = get_args(rules.Role)
     bodies = [answers(role=roles[i % len(roles)]) for i in range(CONCURRENT)]
-    with serving(create_api(content, engine=engine, admin_token=ADMIN_TOKEN)) as base:
+    # All from one address, as fast as it can: more than one client's allowance.
+    api = create_api(
+        content,
+        engine=engine,
+        admin_token=ADMIN_TOKEN,
+        limits=Limits.create(saves_per_minute=CONCURRENT),
+    )
+    with serving(api) as base:
         # In a thread of its own: the browser tests' sync Playwright keeps an event loop running
         # in the main thread for the whole session, and asyncio.run refuses to nest in it.
         with ThreadPoolExecutor(1) as pool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hmac
+import time
 from typing import Any
 
 import reflex as rx
@@ -15,8 +16,10 @@ from advisor import db, styles
 from advisor.components.evidence_parts import horizontal_bars
 from advisor.components.layout import page, paragraph, section
 from advisor.evidence import EXIT_POINT_NAMES
-from advisor.runtime import CONTENT
-from advisor.settings import settings
+from advisor.ratelimit import retry_after_header
+from advisor.runtime import CONTENT, LIMITS
+from advisor.settings import MIN_ADMIN_TOKEN_LENGTH, settings
+from advisor.state import client_of
 
 ROUTE = "/insights"
 TITLE = "Insights for admissions teams | Programme advisor"
@@ -31,10 +34,7 @@ CONTEXT: dict[str, Any] = {"sitemap": None}
 TOKEN_INPUT_ID = "admin-token"
 ERROR_ID = "insights-error"
 SUMMARY_ID = "summary"
-DISABLED = (
-    "Insights are disabled: no admin token is configured. Set ADVISOR_ADMIN_TOKEN to a long "
-    "random value and restart the advisor to enable them."
-)
+EXPIRED = "Your sign-in has ended: sign in again to see the counts."
 SUPPRESSED_TEXT = f"fewer than {db.SMALLEST_CELL}"
 
 # Every dimension db.insights returns, in its order, with this page's heading for it.
@@ -139,6 +139,9 @@ class InsightsState(rx.State):
     """
 
     _signed_in: bool = False
+    # Wall-clock time (time.time()) when the sign-in ends: a session's state may outlive the
+    # process (kept on disk or in Redis) and move between workers, so no monotonic clock.
+    _signed_in_until: float = 0.0
     # db.Insights.model_dump(): a few dozen counts, never any single assessment.
     _insights: dict[str, Any] = {}
     error: str = ""
@@ -148,7 +151,11 @@ class InsightsState(rx.State):
     @rx.var
     def enabled(self) -> bool:
         # The token comes from the environment at start-up and changes only with a restart.
-        return bool(settings.admin_token)
+        return not settings.admin_token_problem()
+
+    @rx.var
+    def disabled_reason(self) -> str:
+        return settings.admin_token_problem()
 
     @rx.var
     def signed_in(self) -> bool:
@@ -205,51 +212,78 @@ class InsightsState(rx.State):
         self.error = ""
         self.updated = dt.datetime.now(dt.UTC).strftime("%H:%M UTC on %d %B %Y")
 
+    def _still_signed_in(self) -> bool:
+        """Whether the sign-in holds; one that has run its time is ended here, with a notice."""
+        if not self._signed_in or settings.admin_token_problem():
+            return False
+        if time.time() < self._signed_in_until:
+            return True
+        self._forget()
+        self.error = ""
+        self.notice = EXPIRED
+        return False
+
+    def _forget(self) -> None:
+        self._signed_in = False
+        self._signed_in_until = 0.0
+        self._insights = {}
+        self.updated = ""
+
     @rx.event
     def sign_in(self, form_data: dict[str, Any]):
         self.notice = ""
         token = settings.admin_token
         given = str(form_data.get("token") or "").strip()
-        if not token:
-            self.error = DISABLED
+        if problem := settings.admin_token_problem():
+            self.error = problem
             return None
         if not given:
             self.error = "Enter the admin token to sign in."
             return rx.set_focus(TOKEN_INPUT_ID)
+        # Refused before comparing, and without waiting: a sleep here would hold the event loop.
+        client = client_of(self.router)
+        if (wait := LIMITS.sign_in_retry_after(client)) > 0:
+            self.error = (
+                "Too many wrong admin tokens have been tried. Wait "
+                f"{retry_after_header(wait)} seconds, then try again."
+            )
+            return rx.set_focus(TOKEN_INPUT_ID)
         # Constant time, on bytes: compare_digest refuses str with non-ASCII characters.
         if not hmac.compare_digest(given.encode(), token.encode()):
-            self._signed_in = False
-            self._insights = {}
+            LIMITS.sign_in_failed(client)
+            self._forget()
             self.error = "That is not the admin token. Check it and try again."
             return rx.set_focus(TOKEN_INPUT_ID)
         self._signed_in = True
+        self._signed_in_until = time.time() + 60 * settings.insights_session_minutes
         self._load()
         return rx.set_focus(SUMMARY_ID)
 
     @rx.event
     def refresh(self):
-        if self._signed_in and settings.admin_token:
+        if self._still_signed_in():
             self._load()
+        elif self.notice == EXPIRED:
+            return rx.set_focus(TOKEN_INPUT_ID)
+        return None
 
     @rx.event
     def open_insights(self):
         """On load: a session that signed in earlier sees today's counts, not the old ones."""
-        if self._signed_in and settings.admin_token:
+        if self._still_signed_in():
             self._load()
 
     @rx.event
     def download_csv(self):
-        if not (self._signed_in and self._insights):
-            return None
+        if not (self._still_signed_in() and self._insights):
+            return rx.set_focus(TOKEN_INPUT_ID) if self.notice == EXPIRED else None
         csv = db.insights_csv(db.Insights.model_validate(self._insights))
         return rx.download(data=csv, filename="advisor-insights.csv", mime_type="text/csv")
 
     @rx.event
     def sign_out(self):
-        self._signed_in = False
-        self._insights = {}
+        self._forget()
         self.error = ""
-        self.updated = ""
         self.notice = "You have signed out."
         return rx.set_focus(TOKEN_INPUT_ID)
 
@@ -275,11 +309,12 @@ def _error() -> rx.Component:
 def _disabled() -> rx.Component:
     return rx.box(
         rx.heading("Insights are disabled", as_="h2", size="5", margin_bottom=styles.SPACE_S),
-        paragraph("No admin token is configured, so this page shows no data."),
+        paragraph(S.disabled_reason, " This page shows no data."),
         rx.text(
             "To enable insights, set the environment variable ",
             rx.code("ADVISOR_ADMIN_TOKEN"),
-            " to a long random value, for example the output of ",
+            f" to a random value of at least {MIN_ADMIN_TOKEN_LENGTH} characters, for example "
+            "the output of ",
             rx.code('python -c "import secrets; print(secrets.token_urlsafe(32))"'),
             ", and restart the advisor. Give that token only to the people who may see the "
             "counts; it also opens the insights API.",
