@@ -342,14 +342,27 @@ def _sign_in_form() -> rx.Component:
             # Not "current-password": a shared service token is no person's password to save.
             auto_complete="off",
             required=True,
+            # Until the page's scripts run, the browser would submit the form itself: nothing
+            # can be typed or sent before then.
+            disabled=~rx.State.is_hydrated,
             size="3",
             aria_invalid=rx.cond(S.error != "", "true", "false"),
             aria_describedby=rx.cond(S.error != "", ERROR_ID, ""),
             max_width=styles.TOKEN_INPUT_WIDTH,
         ),
         _error(),
-        rx.button("Sign in", type="submit", size="3", margin_top=styles.SPACE_M),
+        rx.button(
+            "Sign in",
+            type="submit",
+            disabled=~rx.State.is_hydrated,
+            size="3",
+            margin_top=styles.SPACE_M,
+        ),
         on_submit=S.sign_in,
+        # Should the browser ever submit the form natively, the token goes in a POST body to
+        # this page (which only serves GET), never into a URL, the history or an access log.
+        method="post",
+        action=f"{ROUTE}/",
         # The token goes to the backend once, with the submit; it is never kept in the page.
         reset_on_submit=True,
         style=styles.CARD_STYLE,

@@ -130,6 +130,50 @@ def test_title_and_no_indexing(page: Page, open_page) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_count(1)
 
 
+def _requests_carrying(page: Page, secret: str) -> list[str]:
+    """Every request the page makes whose URL carries `secret` (collected from now on)."""
+    found: list[str] = []
+    page.on("request", lambda request: found.append(request.url) if secret in request.url else 0)
+    return found
+
+
+def test_without_javascript_the_form_cannot_put_the_token_in_a_url(app_server, new_context) -> None:
+    """What a browser does with the prerendered page before (or without) its scripts."""
+    page = new_context(java_script_enabled=False).new_page()
+    page.goto(f"{app_server.url}{insights.ROUTE}/")
+    form = page.locator("form")
+    field = page.get_by_label("Admin token")
+    button = page.get_by_role("button", name="Sign in")
+
+    # A native submit would go as a POST to the page, never as ?token=... in the URL ...
+    assert (form.get_attribute("method") or "").lower() == "post"
+    # ... and there is nothing to submit: the field and the button wait for the scripts.
+    expect(field).to_be_disabled()
+    expect(button).to_be_disabled()
+    sent = _requests_carrying(page, "token=")
+    page.keyboard.press("Tab")
+    page.keyboard.type("a-guessed-token")
+    page.keyboard.press("Enter")
+    button.click(force=True)
+    page.wait_for_timeout(300)
+    assert sent == [] and "token" not in page.url
+
+
+def test_once_hydrated_the_form_signs_in_over_the_websocket_only(
+    page: Page, open_page, admin_token: str
+) -> None:
+    open_page(page, insights.ROUTE)
+    sent = _requests_carrying(page, admin_token)
+    field = page.get_by_label("Admin token")
+    expect(field).to_be_enabled()
+
+    field.fill(admin_token)
+    field.press("Enter")
+
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    assert sent == [] and admin_token not in page.url and "token" not in page.url
+
+
 def test_a_wrong_token_shows_an_error_and_no_data(page: Page, open_page, saved: Saved) -> None:
     open_page(page, insights.ROUTE)
     field = page.get_by_label("Admin token")
