@@ -36,6 +36,20 @@ ERROR_ID = "insights-error"
 SUMMARY_ID = "summary"
 EXPIRED = "Your sign-in has ended: sign in again to see the counts."
 SUPPRESSED_TEXT = f"fewer than {db.SMALLEST_CELL}"
+SCHEME_TEXT = (
+    "Only counts are shown, never anyone's answers, and never exactly: a count of one or two, "
+    "put beside what an admissions team already knows about its applicants, could point to a "
+    f"person. So results are counted in groups of {db.STEP}: the newest few wait until "
+    f"{db.STEP} more have been saved, and a new result is never counted alone. Each number is "
+    f"shown as a range of {db.STEP}, such as “10 to 14”, and any count below "
+    f"{db.SMALLEST_CELL} as “{SUPPRESSED_TEXT}”. Every answer is listed, even one nobody gave, "
+    f"and sites or weeks with fewer than {db.SMALLEST_CELL} results are grouped as “Other”. "
+    "Taking one number from another therefore never gives a small count back exactly."
+)
+WITHHELD_TEXT = (
+    "Not shown at the moment: with today's numbers, these ranges and the total would let a "
+    "small count be worked out. They return once more results have been saved."
+)
 
 # Every dimension db.insights returns, in its order, with this page's heading for it.
 HEADINGS: dict[str, str] = {
@@ -61,7 +75,12 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
     "role": {**_option_labels("role"), "none": "Not asked"},
     "career_stage": {**_option_labels("career_stage"), "none": "Not asked"},
     "audience": {"self": "People choosing for themselves", "supervisor": "Supervisors"},
-    "origin": {"advisor": "The advisor itself", "api": "API clients"},
+    "origin": {
+        "advisor": "The advisor itself",
+        "api": "API clients",
+        db.OTHER: f"Other sites, each with fewer than {db.SMALLEST_CELL}",
+    },
+    "week": {db.OTHER: f"Other weeks, each with fewer than {db.SMALLEST_CELL}"},
 }
 
 # The charts' value names sit left of the bars in _TICK_WIDTH_PX, which recharts wraps at spaces
@@ -82,7 +101,7 @@ _LABEL_ROOM_PX = 96
 
 def value_label(dimension: str, value: str) -> str:
     """A cell's value as people read it: an option's label, a week's date, an origin as is."""
-    if dimension == "week":
+    if dimension == "week" and value != db.OTHER:
         try:
             day = dt.date.fromisoformat(value)
         except ValueError:
@@ -179,12 +198,20 @@ class InsightsState(rx.State):
                     label=(label := value_label(dimension["id"], cell["value"])),
                     tick=" ".join(tick_lines(label)),
                     count=0 if cell["suppressed"] else cell["count"],
-                    shown=SUPPRESSED_TEXT if cell["suppressed"] else str(cell["count"]),
+                    shown=db.shown_count(db.Cell.model_validate(cell)),
                     suppressed=cell["suppressed"],
                 )
                 for cell in dimension["cells"]
             ]
         return tables
+
+    @rx.var
+    def withheld(self) -> dict[str, bool]:
+        """Dimensions left out for now, because their ranges would give a small count away."""
+        shown = {dimension: False for dimension in HEADINGS}
+        for dimension in self._insights.get("dimensions", []):
+            shown[dimension["id"]] = dimension.get("withheld", False)
+        return shown
 
     @rx.var
     def chart_heights(self) -> dict[str, int]:
@@ -436,7 +463,11 @@ def _dimension(dimension: str) -> rx.Component:
                 gap=styles.SPACE_L,
                 align_items="start",
             ),
-            paragraph("No saved assessments yet.", color=styles.TEXT_MUTED),
+            rx.cond(
+                S.withheld[dimension],
+                paragraph(WITHHELD_TEXT, color=styles.TEXT_MUTED),
+                paragraph("No saved assessments counted yet.", color=styles.TEXT_MUTED),
+            ),
         ),
     )
 
@@ -466,7 +497,7 @@ def _dashboard() -> rx.Component:
             ),
             rx.text(
                 rx.cond(S.total != "", S.total, "none"),
-                " in total",
+                " counted",
                 as_="p",
                 size="7",
                 weight="bold",
@@ -479,13 +510,7 @@ def _dashboard() -> rx.Component:
             style=styles.CARD_STYLE,
             margin_top=styles.SPACE_L,
         ),
-        paragraph(
-            f"Only counts are shown, never anyone's answers. Any count below {db.SMALLEST_CELL} "
-            f"is shown only as “{SUPPRESSED_TEXT}”, and the total too while it is that small: a "
-            "count of one or two, put beside what an admissions team already knows about its "
-            "applicants, could point to a person.",
-            margin_top=styles.SPACE_L,
-        ),
+        paragraph(SCHEME_TEXT, margin_top=styles.SPACE_L),
         *[_dimension(dimension) for dimension in HEADINGS],
     )
 
