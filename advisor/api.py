@@ -586,7 +586,7 @@ def create_api(
         response_model=db.Insights,
         responses=secured,
         tags=["insights"],
-        summary="Aggregate counts of saved assessments; cells under 5 suppressed",
+        summary="Aggregate counts of saved assessments, counted in steps of 5 and shown as ranges",
     )
     def get_insights(_: Admin, s: DbSession) -> db.Insights:
         return db.insights(session=s)
