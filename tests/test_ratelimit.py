@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
 import time
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
+import uvicorn
 from reflex import constants
 from reflex.istate.data import RouterData
 
 from advisor import api as api_module
-from advisor import db, ratelimit
+from advisor import db, ratelimit, worker
 from advisor import state as state_module
 from advisor.api import create_api
 from advisor.content import load_content
@@ -20,6 +25,7 @@ from advisor.pages.insights import InsightsState
 from advisor.ratelimit import Limits, RateLimiter, client_key, parse_networks
 from advisor.settings import MIN_ADMIN_TOKEN_LENGTH, Settings, settings
 from advisor.state import AnswersState
+from advisor.worker import Worker
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -220,6 +226,48 @@ def test_saves_past_the_limit_get_429_with_retry_after(content, engine):
     assert "Try again in 20 seconds" in refused.json()["detail"]
     assert other.post(ASSESSMENTS, json=BODY).status_code == 201
     assert "429" in app.openapi()["paths"][ASSESSMENTS]["post"]["responses"]
+
+
+@contextlib.contextmanager
+def served_as_in_production(app) -> Iterator[str]:
+    """`app` under uvicorn configured as advisor/worker.py configures it under gunicorn (whose
+    own default trusts X-Forwarded-For from 127.0.0.1), on a free port of 127.0.0.1."""
+    options = {"forwarded_allow_ips": "127.0.0.1,::1", **Worker.CONFIG_KWARGS}
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=0, log_level="warning", lifespan="off", **options
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.01)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def test_a_local_client_cannot_invent_addresses_through_the_server(content, engine):
+    limits = Limits.create(saves_per_minute=3)
+    app = create_api(content, engine=engine, admin_token=TOKEN, limits=limits)
+    with served_as_in_production(app) as base, httpx.Client(base_url=base, timeout=10) as http:
+        statuses = [
+            http.post(ASSESSMENTS, json=BODY, headers={"X-Forwarded-For": f"198.51.100.{i}"})
+            for i in range(5)
+        ]
+    assert [r.status_code for r in statuses] == [201, 201, 201, 429, 429]
+
+
+def test_the_worker_believes_only_the_configured_proxies():
+    assert worker._forwarded_headers("") == {"proxy_headers": False}
+    assert worker._forwarded_headers("10.0.0.5, 192.168.1.7/16") == {
+        "proxy_headers": True,
+        "forwarded_allow_ips": "10.0.0.5/32,192.168.0.0/16",
+    }
 
 
 @pytest.mark.parametrize("token", ["admin", "x" * (MIN_ADMIN_TOKEN_LENGTH - 1)])
