@@ -208,10 +208,10 @@ class InsightsState(rx.State):
     @rx.var
     def withheld(self) -> dict[str, bool]:
         """Dimensions left out for now, because their ranges would give a small count away."""
-        shown = {dimension: False for dimension in HEADINGS}
+        withheld = {dimension: False for dimension in HEADINGS}
         for dimension in self._insights.get("dimensions", []):
-            shown[dimension["id"]] = dimension.get("withheld", False)
-        return shown
+            withheld[dimension["id"]] = dimension.get("withheld", False)
+        return withheld
 
     @rx.var
     def chart_heights(self) -> dict[str, int]:
