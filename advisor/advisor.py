@@ -15,7 +15,7 @@ logs.install()
 # Invalid content must stop the app before it serves anyone: a content editor sees every
 # problem at once instead of a half-working site.
 try:
-    from advisor.runtime import CONTENT
+    from advisor.runtime import CONTENT, LIMITS
 except ContentError as exc:
     print(exc, file=sys.stderr)  # names the folder and lists every problem
     raise SystemExit(1) from exc
@@ -45,7 +45,7 @@ from advisor.settings import settings  # noqa: E402
 from advisor.state import AnswersState  # noqa: E402
 
 # The JSON API, mounted beside Reflex's routes.
-api = create_api(CONTENT)
+api = create_api(CONTENT, limits=LIMITS)
 # The URL the frontend's websocket and requests go to (REFLEX_API_URL, or localhost:PORT).
 API_URL = rx.config.get_config().api_url
 

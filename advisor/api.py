@@ -9,6 +9,7 @@ import hmac
 import json
 import posixpath
 import re
+import sys
 import urllib.parse
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -29,6 +30,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from advisor import db
 from advisor.content import Content
+from advisor.ratelimit import Limits, retry_after_header
 from advisor.rules import Profile, Question, Recommendation, recommend, recommend_json
 
 API_V1 = "/api/v1"
@@ -96,19 +98,41 @@ def _session(request: Request) -> Iterator[Session]:
         yield session
 
 
+def _client(request: Request) -> str:
+    limits: Limits = request.app.state.limits
+    peer = request.client.host if request.client else None
+    return limits.key(peer, request.headers.get("x-forwarded-for"))
+
+
+def _too_many(wait: float, what: str) -> HTTPException:
+    seconds = retry_after_header(wait)
+    return HTTPException(
+        status.HTTP_429_TOO_MANY_REQUESTS,
+        f"{what} Try again in {seconds} seconds.",
+        headers={"Retry-After": seconds},
+    )
+
+
 def _admin(request: Request, authorization: Annotated[str | None, Header()] = None) -> None:
-    """Insights need the admin token, compared in constant time; none configured: disabled."""
+    """Insights need the admin token, compared in constant time; none configured: disabled.
+
+    Wrong tokens are counted per client and for everyone: past the limit the client waits
+    (429 and Retry-After) before any token is even compared, so guessing runs at a few tries
+    per minute instead of hundreds per second.
+    """
     token: str = request.app.state.admin_token
-    if not token:
-        raise HTTPException(
-            status.HTTP_503_SERVICE_UNAVAILABLE,
-            "Insights are disabled: set ADVISOR_ADMIN_TOKEN to a long random value and "
-            "restart the advisor to enable them.",
-        )
+    if problem := request.app.state.admin_token_problem:
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, problem)
+    limits: Limits = request.app.state.limits
+    client = _client(request)
+    if (wait := limits.sign_in_retry_after(client)) > 0:
+        raise _too_many(wait, "Too many wrong admin tokens have been tried.")
     scheme, _, given = (authorization or "").partition(" ")
     if scheme.lower() != "bearer" or not hmac.compare_digest(
         given.strip().encode(), token.encode()
     ):
+        if given.strip():
+            limits.sign_in_failed(client)
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
             "Send the admin token as 'Authorization: Bearer <token>'.",
@@ -116,8 +140,16 @@ def _admin(request: Request, authorization: Annotated[str | None, Header()] = No
         )
 
 
+def _save_allowed(request: Request) -> None:
+    """Each client may save a limited number of results a minute (ADVISOR_SAVES_PER_MINUTE)."""
+    limits: Limits = request.app.state.limits
+    if (wait := limits.saves.hit(_client(request))) > 0:
+        raise _too_many(wait, "Too many results have been saved from this address just now.")
+
+
 DbSession = Annotated[Session, Depends(_session)]
 Admin = Annotated[None, Depends(_admin)]
+SaveAllowed = Annotated[None, Depends(_save_allowed)]
 
 
 class FieldError(BaseModel):
@@ -574,13 +606,22 @@ def body_limit(max_bytes: int = MAX_BODY_BYTES):
 
 
 def create_api(
-    content: Content, *, engine: Engine | None = None, admin_token: str | None = None
+    content: Content,
+    *,
+    engine: Engine | None = None,
+    admin_token: str | None = None,
+    limits: Limits | None = None,
 ) -> FastAPI:
     """The FastAPI app Reflex mounts beside its own routes (`rx.App(api_transformer=...)`).
 
-    `engine` and `admin_token` default to the settings; tests pass their own.
+    `engine`, `admin_token` and `limits` default to the settings (the running app passes the
+    limits it shares with its pages); tests pass their own.
     """
-    from advisor.settings import settings
+    from advisor.settings import admin_token_problem, settings
+
+    if admin_token is None and settings.admin_token and settings.admin_token_problem():
+        # Said where whoever started the server looks, not only on a page they may never open.
+        print(settings.admin_token_problem(), file=sys.stderr)
 
     api = FastAPI(
         title="Programme advisor API",
@@ -598,6 +639,10 @@ def create_api(
     )
     api.state.engine = engine
     api.state.admin_token = settings.admin_token if admin_token is None else admin_token
+    api.state.admin_token_problem = admin_token_problem(api.state.admin_token)
+    api.state.limits = limits or Limits.create(
+        saves_per_minute=settings.saves_per_minute, trusted_proxies=settings.trusted_proxies
+    )
     api.add_exception_handler(RequestValidationError, _validation_problem)
     api.add_exception_handler(StarletteHTTPException, _unparseable_body)
     api.mount(
@@ -668,7 +713,10 @@ def create_api(
         f"{API_V1}/assessments",
         status_code=status.HTTP_201_CREATED,
         response_model=SavedAssessment,
-        responses={422: {"model": ValidationProblem, "description": "A field is invalid"}},
+        responses={
+            422: {"model": ValidationProblem, "description": "A field is invalid"},
+            429: {"model": Problem, "description": "Too many saves from this client just now"},
+        },
         tags=["saved results"],
         summary="Save a result and get a link to it (and a token to delete it)",
     )
@@ -676,6 +724,7 @@ def create_api(
         profile: Profile,
         request: Request,
         s: DbSession,
+        _: SaveAllowed,
         origin: Annotated[str | None, Header(include_in_schema=False)] = None,
     ) -> SavedAssessment:
         result = recommend(profile, content)
@@ -743,7 +792,11 @@ def create_api(
 
     secured = {
         401: {"model": Problem, "description": "Missing or wrong token"},
-        503: {"model": Problem, "description": "Insights are disabled (no token configured)"},
+        429: {"model": Problem, "description": "Too many wrong tokens tried: wait Retry-After"},
+        503: {
+            "model": Problem,
+            "description": "Insights are disabled (no token configured, or one too short)",
+        },
     }
 
     @api.get(
@@ -751,7 +804,7 @@ def create_api(
         response_model=db.Insights,
         responses=secured,
         tags=["insights"],
-        summary="Aggregate counts of saved assessments; cells under 5 suppressed",
+        summary="Aggregate counts of saved assessments, counted in steps of 5 and shown as ranges",
     )
     def get_insights(_: Admin, s: DbSession) -> db.Insights:
         return db.insights(session=s)

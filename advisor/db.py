@@ -12,14 +12,15 @@ import uuid
 from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel
+from pydantic import Field as Described
 from sqlalchemy import Column, DateTime, Engine, event, func
 from sqlalchemy.engine import make_url
 from sqlmodel import Field, Session, SQLModel, create_engine, delete, select
 
-from advisor.rules import Profile, Recommendation
+from advisor.rules import Audience, CareerStage, Profile, Recommendation, Role
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Cells of the insights smaller than this are suppressed so no individual can be singled out.
@@ -194,27 +195,62 @@ def purge(*, session: Session, older_than_days: int, now: dt.datetime | None = N
 
 
 # ---------------------------------------------------------------------------------------------
-# Insights: aggregate counts only, small cells suppressed
+# Insights: aggregate counts only, published so that no small number can be worked out
+#
+# Hiding the cells under 5 is not enough: with the total and the other cells of a dimension
+# shown, subtraction gives the hidden one back, and reading the counts before and after one
+# person's save shows which cells that person added to. So:
+# 1. Counting in steps of STEP: only the oldest STEP * (n // STEP) of the n saved results are
+#    counted. One more save changes nothing until it completes a step, and then the change is
+#    that of STEP people together, never of one.
+# 2. Every count of a dimension is shown as its range of STEP (10 to 14), the smallest ones as
+#    "fewer than 5"; every option of the questionnaire is listed, none or not, and an origin or
+#    week with fewer than STEP results goes into one "other" line, so neither being listed nor
+#    missing says anything.
+# 3. The total counted is exact (a multiple of STEP), so within one dimension the remainders
+#    above each range's start add up to a known number. That pins the cells only when every
+#    cell sits at the bottom of its range (a known sum of 0) or every one at the top (4 per
+#    cell): such a dimension is withheld until the counts move on.
+# tests/test_insights_scheme.py checks these by brute force over every table of counts that
+# fits what is published, alone and before and after one save.
 
 
 class Cell(BaseModel):
     value: str
-    count: int | None  # None when suppressed
+    count: int | None = Described(
+        description="The start of the cell's range (a multiple of 5): between count and "
+        "at_most results. None when there are fewer than 5 (suppressed)."
+    )
     suppressed: bool
+    at_most: int = Described(description="The end of the cell's range (count + 4, or 4)")
 
 
 class Dimension(BaseModel):
     id: str
     label: str
     cells: list[Cell]
+    withheld: bool = Described(
+        default=False,
+        description="True when showing this dimension's ranges now would let a small count be "
+        "worked out; its cells are then left out until more results are saved",
+    )
 
 
 class Insights(BaseModel):
-    total: int | None
+    total: int | None = Described(
+        description="Saved results counted: a multiple of 5 (the newest, up to 4, wait for the "
+        "next step); None while fewer than 5"
+    )
     total_suppressed: bool
     smallest_cell: int
+    step: int = Described(
+        description="Counts grow in steps of this many results and cells are ranges of this width"
+    )
     dimensions: list[Dimension]
 
+
+STEP = SMALLEST_CELL
+OTHER = "other"  # the line holding every origin or week with fewer than STEP results
 
 DIMENSIONS: list[tuple[str, str]] = [
     ("recommended", "Recommended exit point"),
@@ -223,30 +259,85 @@ DIMENSIONS: list[tuple[str, str]] = [
     ("audience", "Who answered"),
     ("origin", "Where it was used"),
 ]
+# Every value a dimension with a fixed set of answers can hold ("none": the question was not
+# asked, or no recommendation was made). Origins and weeks are open-ended.
+FIXED_VALUES: dict[str, list[str]] = {
+    "recommended": ["certificate", "diploma", "masters", "none"],
+    "role": [*get_args(Role), "none"],
+    "career_stage": [*get_args(CareerStage), "none"],
+    "audience": list(get_args(Audience)),
+}
 
 
-def _cells(counts: dict[str, int], order: list[str] | None = None) -> list[Cell]:
-    keys = order if order is not None else sorted(counts, key=lambda k: (-counts[k], k))
-    return [
-        Cell(
-            value=key,
-            count=counts[key] if counts[key] >= SMALLEST_CELL else None,
-            suppressed=counts[key] < SMALLEST_CELL,
+def counted(saved: int) -> int:
+    """How many of `saved` results the insights count: whole steps only."""
+    return saved - saved % STEP
+
+
+def publish_dimension(dimension: str, label: str, counts: dict[str, int]) -> Dimension:
+    """One dimension's published cells for the true `counts` of the counted results."""
+    if dimension in FIXED_VALUES:
+        # Listed whatever they hold; a value outside the list (an older questionnaire's) as is.
+        known = FIXED_VALUES[dimension]
+        values = {value: counts.get(value, 0) for value in known}
+        values |= {value: n for value, n in sorted(counts.items()) if value not in values}
+    else:
+        large = {value: n for value, n in counts.items() if n >= STEP}
+        order = (
+            sorted(large) if dimension == "week" else sorted(large, key=lambda k: (-large[k], k))
         )
-        for key in keys
-        if counts.get(key)
+        values = {value: large[value] for value in order}
+        values[OTHER] = sum(n for n in counts.values() if n < STEP)
+    cells = [
+        Cell(
+            value=value,
+            count=None if n < STEP else n - n % STEP,
+            suppressed=n < STEP,
+            at_most=n - n % STEP + STEP - 1,
+        )
+        for value, n in values.items()
     ]
+    # The remainders above the ranges' starts add up to a number anyone can work out (the total
+    # minus the starts). Only when they are all 0 or all 4 does that pin each cell: withheld.
+    remainders = {n % STEP for n in values.values()}
+    if remainders in ({0}, {STEP - 1}):
+        return Dimension(id=dimension, label=label, cells=[], withheld=True)
+    return Dimension(id=dimension, label=label, cells=cells)
+
+
+def publish(total: int, counts: dict[str, dict[str, int]]) -> Insights:
+    """What the insights show for the true `counts` (dimension -> value -> n) of `total`
+    counted results (a multiple of STEP). Pure, so the scheme can be checked exhaustively."""
+    labels = {**dict(DIMENSIONS), "week": "Week starting"}
+    dimensions = (
+        [publish_dimension(d, labels[d], counts.get(d, {})) for d in labels] if total else []
+    )
+    return Insights(
+        total=total if total >= SMALLEST_CELL else None,
+        total_suppressed=total < SMALLEST_CELL,
+        smallest_cell=SMALLEST_CELL,
+        step=STEP,
+        dimensions=dimensions,
+    )
 
 
 def insights(*, session: Session) -> Insights:
     """Counts of saved assessments by exit point, role, stage, audience, origin and week."""
-    dimensions = []
-    total = session.exec(select(func.count()).select_from(Assessment)).one()
-    for field, label in DIMENSIONS:
+    saved = session.exec(select(func.count()).select_from(Assessment)).one()
+    total = counted(saved)
+    # The oldest `total` results: a newer save joins the counts only with a whole step.
+    oldest = (
+        select(Assessment.id)
+        .order_by(Assessment.created_at, Assessment.id)
+        .limit(total)
+        .scalar_subquery()
+    )
+    included = Assessment.id.in_(oldest)
+    counts: dict[str, dict[str, int]] = {}
+    for field, _label in DIMENSIONS:
         column = getattr(Assessment, field)
-        rows = session.exec(select(column, func.count()).group_by(column)).all()
-        counts = {(value if value is not None else "none"): count for value, count in rows}
-        dimensions.append(Dimension(id=field, label=label, cells=_cells(counts)))
+        rows = session.exec(select(column, func.count()).where(included).group_by(column)).all()
+        counts[field] = {(value if value is not None else "none"): n for value, n in rows}
     # Weeks (starting Monday, UTC), from per-day counts: portable across SQLite and PostgreSQL.
     created = Assessment.created_at
     if session.get_bind().dialect.name == "postgresql":
@@ -255,28 +346,29 @@ def insights(*, session: Session) -> Insights:
         created = func.timezone("UTC", created)
     day = func.date(created)
     weeks: dict[str, int] = defaultdict(int)
-    for value, count in session.exec(select(day, func.count()).group_by(day)).all():
+    for value, n in session.exec(select(day, func.count()).where(included).group_by(day)).all():
         date = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
-        weeks[(date - dt.timedelta(days=date.weekday())).isoformat()] += count
-    dimensions.append(
-        Dimension(id="week", label="Week starting", cells=_cells(weeks, sorted(weeks)))
-    )
-    return Insights(
-        total=total if total >= SMALLEST_CELL else None,
-        total_suppressed=total < SMALLEST_CELL,
-        smallest_cell=SMALLEST_CELL,
-        dimensions=dimensions,
-    )
+        weeks[(date - dt.timedelta(days=date.weekday())).isoformat()] += n
+    counts["week"] = dict(weeks)
+    return publish(total if saved else 0, counts)
+
+
+def shown_count(cell: Cell, smallest_cell: int = SMALLEST_CELL) -> str:
+    """A cell as people read it: "fewer than 5" or "10 to 14"."""
+    if cell.suppressed or cell.count is None:
+        return f"fewer than {smallest_cell}"
+    return f"{cell.count} to {cell.at_most}"
 
 
 def insights_csv(data: Insights) -> str:
-    """The insights as CSV: dimension, value, count (suppressed cells say so)."""
+    """The insights as CSV: dimension, value, count (a range, or "fewer than 5", or withheld)."""
     lines = ["dimension,value,count"]
     for dimension in data.dimensions:
+        if dimension.withheld:
+            lines.append(f'{dimension.id},"",withheld')
         for cell in dimension.cells:
-            count = f"fewer than {data.smallest_cell}" if cell.suppressed else str(cell.count)
             value = cell.value.replace('"', '""')
-            lines.append(f'{dimension.id},"{value}",{count}')
+            lines.append(f'{dimension.id},"{value}",{shown_count(cell, data.smallest_cell)}')
     total = f"fewer than {data.smallest_cell}" if data.total_suppressed else str(data.total)
     lines.append(f"total,all,{total}")
     return "\n".join(lines) + "\n"

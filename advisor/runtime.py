@@ -1,6 +1,7 @@
 """The content the running app serves, loaded once per process from the configured folder."""
 
 from advisor.content import load_content
+from advisor.ratelimit import Limits
 from advisor.settings import settings
 from advisor.view import cached_builder
 
@@ -11,3 +12,7 @@ CONTENT = load_content(settings.content_dir)
 # Bounded so memory stays small (a view is about 23 kB): it serves the many computed vars of one
 # state update, and repeats across sessions, not a long history.
 assessment = cached_builder(CONTENT, size=256)
+# Rate limits of this process, shared by the API and the web app's handlers.
+LIMITS = Limits.create(
+    saves_per_minute=settings.saves_per_minute, trusted_proxies=settings.trusted_proxies
+)

@@ -3,11 +3,15 @@
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from advisor.ratelimit import parse_networks
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / "data"
+# A shorter admin token can be guessed; the default token_urlsafe(32) has 43 characters.
+MIN_ADMIN_TOKEN_LENGTH = 24
 
 
 class Settings(BaseSettings):
@@ -34,7 +38,25 @@ class Settings(BaseSettings):
     )
     admin_token: str = Field(
         default="",
-        description="Bearer token for the insights (page and API). Empty: insights disabled.",
+        description="Bearer token for the insights (page and API). Empty, or shorter than "
+        f"{MIN_ADMIN_TOKEN_LENGTH} characters: insights disabled.",
+    )
+    insights_session_minutes: int = Field(
+        default=30,
+        ge=1,
+        description="A signed-in insights page asks for the token again this long after sign-in.",
+    )
+    saves_per_minute: int = Field(
+        default=30,
+        ge=1,
+        description="Saved results one client may store per minute (API and web app); more are "
+        "refused with 429 / a 'try again later' message.",
+    )
+    trusted_proxies: str = Field(
+        default="",
+        description="Comma-separated addresses or networks of reverse proxies whose "
+        "X-Forwarded-For is believed when counting a client's requests, e.g. '127.0.0.1'. "
+        "Empty: the connecting address is the client.",
     )
     session_idle_seconds: int = Field(
         default=600,
@@ -76,6 +98,32 @@ class Settings(BaseSettings):
         if host:
             names.append(f"[{host}]" if ":" in host else host)
         return names
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _known_networks(cls, value: str) -> str:
+        parse_networks(value)  # a typo here would silently trust nobody, or the wrong hosts
+        return value
+
+    def admin_token_problem(self) -> str:
+        """Why the insights are disabled, or "" when the admin token enables them."""
+        return admin_token_problem(self.admin_token)
+
+
+def admin_token_problem(token: str) -> str:
+    """Why `token` cannot enable the insights, or "" when it can."""
+    if not token:
+        return (
+            "Insights are disabled: no admin token is configured. Set ADVISOR_ADMIN_TOKEN to a "
+            "long random value and restart the advisor to enable them."
+        )
+    if len(token) < MIN_ADMIN_TOKEN_LENGTH:
+        return (
+            f"Insights are disabled: ADVISOR_ADMIN_TOKEN is shorter than "
+            f"{MIN_ADMIN_TOKEN_LENGTH} characters, short enough to guess. Set it to a long "
+            "random value and restart the advisor to enable them."
+        )
+    return ""
 
 
 settings = Settings()

@@ -10,8 +10,9 @@ from sqlmodel import Session
 from advisor import db
 from advisor.answers import MAX_TEXT_CHARS, OVERSIZED, decode, encode, to_profile
 from advisor.embedding import AUDIENCE_PARAM
+from advisor.ratelimit import retry_after_header
 from advisor.rules import recommend
-from advisor.runtime import CONTENT, assessment
+from advisor.runtime import CONTENT, LIMITS, assessment
 from advisor.settings import settings
 from advisor.view import Assessment, result_document
 
@@ -39,6 +40,22 @@ LINK_REFUSED = "The link could not be used: it is far longer than any link the a
 
 def _view(stored: str) -> Assessment:
     return assessment(stored)
+
+
+def client_of(router: Any) -> str:
+    """The rate limits' key for the browser behind a websocket (its address, or the one a
+    trusted proxy forwarded: see advisor.ratelimit.client_key)."""
+    return LIMITS.key(router.session.client_ip, router.headers.raw_headers.get("x-forwarded-for"))
+
+
+def too_many_saves(router: Any) -> str:
+    """What to tell this browser when it may not save a result now; "" (and counted) if it may."""
+    if (wait := LIMITS.saves.hit(client_of(router))) > 0:
+        return (
+            "Too many results have been saved from this address just now. Please try again "
+            f"in {retry_after_header(wait)} seconds."
+        )
+    return ""
 
 
 class ResultVars(rx.State, mixin=True):
@@ -382,6 +399,9 @@ class AnswersState(ResultVars, rx.State):
         """Store the result (answers and outcome only) and show its link and delete link."""
         profile = to_profile(decode(self.stored)[0])
         if profile is None or self.saved_id:
+            return
+        if refused := too_many_saves(self.router):
+            self.save_error = refused
             return
         try:
             with Session(db.default_engine(), expire_on_commit=False) as session:

@@ -21,7 +21,22 @@ from typing import Any
 
 from uvicorn_worker import UvicornWorker
 
+from advisor.ratelimit import parse_networks
 from advisor.server import MAX_EVENT_BYTES, unwrapped_logs
+from advisor.settings import settings
+
+
+def _forwarded_headers(trusted_proxies: str) -> dict[str, Any]:
+    """Whose X-Forwarded-For (and -Proto) uvicorn believes: ADVISOR_TRUSTED_PROXIES' only.
+
+    Left to gunicorn's default, uvicorn believes them from any client on 127.0.0.1, so a local
+    client could name a new address with every request and the rate limits would count each
+    apart.
+    """
+    networks = parse_networks(trusted_proxies)
+    if not networks:
+        return {"proxy_headers": False}
+    return {"proxy_headers": True, "forwarded_allow_ips": ",".join(map(str, networks))}
 
 
 class Worker(UvicornWorker):
@@ -34,6 +49,7 @@ class Worker(UvicornWorker):
         # A browser's events are small; a larger message is refused as it arrives, before
         # anything parses it (uvicorn's default allows 16 MB).
         "ws_max_size": MAX_EVENT_BYTES,
+        **_forwarded_headers(settings.trusted_proxies),
     }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -30,6 +30,7 @@ from sqlmodel import Session, SQLModel, select
 from advisor import db, rules
 from advisor.api import create_api
 from advisor.content import Content, load_content
+from advisor.ratelimit import Limits
 from advisor.rules import Profile, recommend
 
 with warnings.catch_warnings():
@@ -310,35 +311,55 @@ def test_purge_deletes_only_what_is_older_than_the_retention(engine, content):
 # Insights
 
 
-def test_insights_count_and_suppress_small_cells(engine, content):
+def true_counts(monkeypatch) -> list[tuple[int, dict[str, dict[str, int]]]]:
+    """What db.insights hands to db.publish: the exact counts, before any range is applied."""
+    seen: list[tuple[int, dict[str, dict[str, int]]]] = []
+    publish = db.publish
+
+    def spy(total: int, counts: dict[str, dict[str, int]]) -> db.Insights:
+        seen.append((total, counts))
+        return publish(total, counts)
+
+    monkeypatch.setattr(db, "publish", spy)
+    return seen
+
+
+def test_insights_count_the_oldest_whole_steps_and_show_ranges(engine, content, monkeypatch):
+    start = dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC)
     made = (
-        [answers()] * 5
+        [answers()] * 6
         + [answers(role="trainee", career_stage="early")] * 2
         + [answers(audience="supervisor", role="education_lead", career_stage="late")]
+        + [answers()]
+        # The two newest wait for three more saves before they are counted.
+        + [answers(role="trainee", career_stage="early")] * 2
     )
-    origins = ["advisor"] * 6 + ["https://www.example.ac.uk"] * 2
-    for body, origin in zip(made, origins, strict=True):
-        save(engine, content, origin=origin, **body)
+    origins = ["advisor"] * 7 + ["https://www.example.ac.uk"] * 5
+    for i, (body, origin) in enumerate(zip(made, origins, strict=True)):
+        save(engine, content, origin=origin, at=start + dt.timedelta(minutes=i), **body)
+    seen = true_counts(monkeypatch)
     with Session(engine) as session:
         data = db.insights(session=session)
 
-    assert (data.total, data.total_suppressed) == (8, False)
+    assert (data.total, data.total_suppressed, data.step) == (10, False, 5)
+    counted = [Profile(**body) for body in made[:10]]
+    total, counts = seen[-1]
+    assert total == 10
+    assert counts["role"] == dict(Counter(p.role for p in counted))
+    assert counts["origin"] == {"advisor": 7, "https://www.example.ac.uk": 3}
+    assert counts["week"] == {"2026-03-02": 10}
     # Spelled out once, so a test cannot pass by computing the same mistake as the code.
     assert cells(data, "role") == {
-        "major_teaching": (5, False),
         "trainee": (None, True),
+        "minor_teaching": (None, True),
+        "major_teaching": (5, False),
         "education_lead": (None, True),
+        "education_researcher": (None, True),
+        "none": (None, True),
     }
-    profiles = [Profile(**body) for body in made]
-    expected = {
-        "role": Counter(p.role for p in profiles),
-        "career_stage": Counter(p.career_stage for p in profiles),
-        "audience": Counter(p.audience for p in profiles),
-        "origin": Counter(origins),
-        "recommended": Counter(str(recommend(p, content).recommended) for p in profiles),
-    }
-    for dimension, counts in expected.items():
-        assert cells(data, dimension) == shown(dict(counts)), dimension
+    assert cells(data, "origin") == {"advisor": (5, False), "other": (None, True)}
+    (role,) = [d for d in data.dimensions if d.id == "role"]
+    assert [cell.at_most for cell in role.cells] == [4, 4, 9, 4, 4, 4]
 
 
 def test_a_small_total_is_suppressed(engine, content):
@@ -347,10 +368,10 @@ def test_a_small_total_is_suppressed(engine, content):
     with Session(engine) as session:
         data = db.insights(session=session)
     assert (data.total, data.total_suppressed) == (None, True)
-    assert all(cell.suppressed and cell.count is None for d in data.dimensions for cell in d.cells)
+    assert data.dimensions == []  # nothing is counted before the first whole step
 
 
-def test_weeks_start_on_monday_in_utc(engine, content):
+def test_weeks_start_on_monday_in_utc(engine, content, monkeypatch):
     monday = dt.datetime(2026, 3, 2, tzinfo=dt.UTC)
     assert monday.weekday() == 0
     times = [
@@ -364,26 +385,31 @@ def test_weeks_start_on_monday_in_utc(engine, content):
         monday + dt.timedelta(days=7, minutes=30),
         monday + dt.timedelta(days=11, hours=12),
     ]
+    times += [monday + dt.timedelta(days=12, hours=h) for h in range(3)]
     for at in times:
         save(engine, content, at=at)
+    seen = true_counts(monkeypatch)
     with Session(engine) as session:
         data = db.insights(session=session)
-    assert cells(data, "week") == {"2026-03-02": (5, False), "2026-03-09": (None, True)}
+    assert seen[-1][1]["week"] == {"2026-03-02": 5, "2026-03-09": 5}
+    # Exactly 5 and 5 would show as "5 to 9" twice and an empty "other": pinned, so withheld.
     (week,) = [d for d in data.dimensions if d.id == "week"]
-    assert [cell.value for cell in week.cells] == ["2026-03-02", "2026-03-09"]
+    assert week.withheld and week.cells == []
 
 
 def test_csv_says_which_cells_are_suppressed(engine, content):
-    for body in [answers()] * 5 + [answers(role="trainee", career_stage="early")] * 2:
+    for body in [answers()] * 7 + [answers(role="trainee", career_stage="early")] * 3:
         save(engine, content, **body)
     with Session(engine) as session:
         table = list(csv.reader(io.StringIO(db.insights_csv(db.insights(session=session)))))
     assert table[0] == ["dimension", "value", "count"]
     by_cell = {(dimension, value): count for dimension, value, count in table[1:]}
-    assert by_cell[("role", "major_teaching")] == "5"
+    assert by_cell[("role", "major_teaching")] == "5 to 9"
     assert by_cell[("role", "trainee")] == f"fewer than {SMALL}"
     assert by_cell[("career_stage", "early")] == f"fewer than {SMALL}"
-    assert by_cell[("total", "all")] == "7"
+    # Every one from the advisor: "10 to 14" beside an empty "other" would say exactly 10.
+    assert by_cell[("origin", "")] == "withheld"
+    assert by_cell[("total", "all")] == "10"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -468,9 +494,10 @@ def test_insights_api_is_disabled_without_a_token(engine, content):
 
 def test_insights_api_needs_the_token(engine, content):
     api = client(engine, content)
-    for _ in range(6):
+    for _ in range(7):
         assert api.post(ASSESSMENTS, json=answers()).status_code == 201
-    assert api.post(ASSESSMENTS, json=answers(role="trainee")).status_code == 201
+    for _ in range(3):
+        assert api.post(ASSESSMENTS, json=answers(role="trainee")).status_code == 201
     for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": ADMIN_TOKEN}):
         for path in (INSIGHTS, f"{INSIGHTS}.csv"):
             assert api.get(path, headers=headers).status_code == 401, (path, headers)
@@ -479,14 +506,16 @@ def test_insights_api_needs_the_token(engine, content):
     response = api.get(INSIGHTS, headers=admin)
     assert response.status_code == 200
     data = db.Insights.model_validate(response.json())
-    assert (data.total, data.total_suppressed) == (7, False)
-    assert cells(data, "role") == {"major_teaching": (6, False), "trainee": (None, True)}
-    assert cells(data, "origin") == {"api": (7, False)}
+    assert (data.total, data.total_suppressed) == (10, False)
+    role = cells(data, "role")
+    assert role["major_teaching"] == (5, False) and role["trainee"] == (None, True)
+    (origin,) = [d for d in data.dimensions if d.id == "origin"]
+    assert origin.withheld and origin.cells == []
 
     response = api.get(f"{INSIGHTS}.csv", headers=admin)
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/csv")
-    assert 'role,"major_teaching",6' in response.text.splitlines()
+    assert 'role,"major_teaching",5 to 9' in response.text.splitlines()
     assert f'role,"trainee",fewer than {SMALL}' in response.text.splitlines()
 
 
@@ -525,7 +554,14 @@ async def post_all(base: str, bodies: list[dict[str, Any]]) -> list[httpx.Respon
 def test_concurrent_saves_all_land(engine, content):
     roles = get_args(rules.Role)
     bodies = [answers(role=roles[i % len(roles)]) for i in range(CONCURRENT)]
-    with serving(create_api(content, engine=engine, admin_token=ADMIN_TOKEN)) as base:
+    # All from one address, as fast as it can: more than one client's allowance.
+    api = create_api(
+        content,
+        engine=engine,
+        admin_token=ADMIN_TOKEN,
+        limits=Limits.create(saves_per_minute=CONCURRENT),
+    )
+    with serving(api) as base:
         # In a thread of its own: the browser tests' sync Playwright keeps an event loop running
         # in the main thread for the whole session, and asyncio.run refuses to nest in it.
         with ThreadPoolExecutor(1) as pool:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import json
 from collections.abc import Callable
 
@@ -115,28 +114,42 @@ def test_a_wrong_token_shows_an_error_and_no_data(token, save, given):
 
 
 def test_the_right_token_shows_the_counts_of_the_saved_assessments(token, save):
-    save(CERTIFICATE, "https://a.example", 6)
-    save(DIPLOMA, "api", 2)
+    save(CERTIFICATE, "https://a.example", 7)
+    save(DIPLOMA, "api", 3)
+    save(DIPLOMA, "api", 2)  # the newest two wait for the next step of 5
     state = InsightsState()
 
     state.sign_in({"token": f" {TOKEN}\n"})  # pasted with stray whitespace
 
     assert state.signed_in and state.error == ""
-    assert state.total == "8"
-    assert shown(state, "recommended") == {"Certificate": "6", "Diploma": "fewer than 5"}
-    assert shown(state, "role") == {
-        "Trainee who teaches": "6",
-        "A large teaching role": "fewer than 5",
+    assert state.total == "10"
+    few = "fewer than 5"
+    assert shown(state, "recommended") == {
+        "Certificate": "5 to 9",
+        "Diploma": few,
+        "Masters": few,
+        "No recommendation (entry requirement not met)": few,
     }
-    assert shown(state, "career_stage") == {"Early": "6", "Middle": "fewer than 5"}
+    role = shown(state, "role")
+    assert len(role) == 6 and role["Trainee who teaches"] == "5 to 9"
+    assert {role["A large teaching role"], role["Not asked"]} == {few}
+    assert shown(state, "career_stage") == {
+        "Early": "5 to 9",
+        "Middle": few,
+        "Later": few,
+        "Not asked": few,
+    }
     assert shown(state, "audience") == {
-        "People choosing for themselves": "6",
-        "Supervisors": "fewer than 5",
+        "People choosing for themselves": "5 to 9",
+        "Supervisors": few,
     }
-    assert shown(state, "origin") == {"https://a.example": "6", "API clients": "fewer than 5"}
-    today = dt.datetime.now(dt.UTC).date()
-    monday = today - dt.timedelta(days=today.weekday())
-    assert shown(state, "week") == {f"{monday.day} {monday:%B %Y}": "8"}
+    # API clients (3) are too few to name: they are in "other", with no count of their own.
+    assert shown(state, "origin") == {
+        "https://a.example": "5 to 9",
+        "Other sites, each with fewer than 5": few,
+    }
+    # All ten in this week: "10 to 14" and an empty "other" would say exactly 10 and 0.
+    assert state.withheld["week"] and state.tables["week"] == []
     assert state.updated
 
 
@@ -146,11 +159,16 @@ def test_small_cells_are_suppressed_everywhere_the_browser_sees(token, save):
     state = InsightsState()
     state.sign_in({"token": TOKEN})
 
+    # Four saved: none counted yet.
     assert state.total == "fewer than 5"
-    assert shown(state, "origin") == {
-        "The advisor itself": "fewer than 5",
-        "https://embed.example": "fewer than 5",
-    }
+    assert not any(state.tables.values())
+
+    save(DIPLOMA, "https://embed.example", 1)
+    state.refresh()
+
+    assert state.total == "5"
+    assert set(shown(state, "recommended").values()) == {"fewer than 5"}
+    assert "https://embed.example" not in sent_to_browser(state)
     # A suppressed cell is drawn as no bar at all, never as its real size.
     assert all(row.count == 0 and row.suppressed for rows in state.tables.values() for row in rows)
     delta = state.get_delta()
@@ -168,6 +186,7 @@ def test_the_sign_in_and_the_raw_counts_stay_on_the_server(token, save):
     assert TOKEN not in sent_to_browser(state)
     sent = {key.removesuffix("_rx_state_") for key in delta[InsightsState.get_full_name()]}
     public = {"enabled", "signed_in", "total", "tables", "chart_heights", "error", "notice"}
+    public |= {"withheld", "disabled_reason"}
     assert sent <= public | {"updated"}
     assert sent >= {"signed_in", "total", "tables"}
 
@@ -178,18 +197,21 @@ def test_refresh_counts_assessments_saved_since_signing_in(token, save):
     state.sign_in({"token": TOKEN})
     assert state.total == "5"
 
-    save(CERTIFICATE, "advisor", 2)
+    save(DIPLOMA, "advisor", 2)
     state.refresh()
+    assert state.total == "5"  # two more wait for a whole step
 
-    assert state.total == "7"
-    assert shown(state, "origin") == {"The advisor itself": "7"}
+    save(CERTIFICATE, "advisor", 3)
+    state.refresh()
+    assert state.total == "10"
+    assert shown(state, "recommended")["Certificate"] == "5 to 9"
 
 
 def test_sign_out_clears_the_data(token, save):
     save(CERTIFICATE, "advisor", 6)
     state = InsightsState()
     state.sign_in({"token": TOKEN})
-    assert state.total == "6"
+    assert state.total == "5"
 
     state.sign_out()
 
@@ -201,8 +223,8 @@ def test_sign_out_clears_the_data(token, save):
 
 
 def test_the_download_carries_the_csv(token, save, engine):
-    save(CERTIFICATE, "advisor", 6)
-    save(DIPLOMA, "api", 2)
+    save(CERTIFICATE, "advisor", 7)
+    save(DIPLOMA, "api", 3)
     state = InsightsState()
     state.sign_in({"token": TOKEN})
 
@@ -215,7 +237,8 @@ def test_the_download_carries_the_csv(token, save, engine):
     csv = base64.b64decode(args["url"].removeprefix(prefix)).decode()
     with Session(engine) as session:
         assert csv == db.insights_csv(db.insights(session=session))
-    assert 'origin,"advisor",6\n' in csv and 'origin,"api",fewer than 5\n' in csv
+    assert 'origin,"advisor",5 to 9\n' in csv and 'origin,"other",fewer than 5\n' in csv
+    assert 'week,"",withheld\n' in csv and "total,all,10\n" in csv
 
 
 def test_an_unreadable_database_is_an_error_not_a_crash(token, monkeypatch, tmp_path):

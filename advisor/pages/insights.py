@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hmac
+import time
 from typing import Any
 
 import reflex as rx
@@ -15,8 +16,10 @@ from advisor import db, styles
 from advisor.components.evidence_parts import horizontal_bars
 from advisor.components.layout import page, paragraph, section
 from advisor.evidence import EXIT_POINT_NAMES
-from advisor.runtime import CONTENT
-from advisor.settings import settings
+from advisor.ratelimit import retry_after_header
+from advisor.runtime import CONTENT, LIMITS
+from advisor.settings import MIN_ADMIN_TOKEN_LENGTH, settings
+from advisor.state import client_of
 
 ROUTE = "/insights"
 TITLE = "Insights for admissions teams | Programme advisor"
@@ -31,11 +34,22 @@ CONTEXT: dict[str, Any] = {"sitemap": None}
 TOKEN_INPUT_ID = "admin-token"
 ERROR_ID = "insights-error"
 SUMMARY_ID = "summary"
-DISABLED = (
-    "Insights are disabled: no admin token is configured. Set ADVISOR_ADMIN_TOKEN to a long "
-    "random value and restart the advisor to enable them."
-)
+EXPIRED = "Your sign-in has ended: sign in again to see the counts."
 SUPPRESSED_TEXT = f"fewer than {db.SMALLEST_CELL}"
+SCHEME_TEXT = (
+    "Only counts are shown, never anyone's answers, and never exactly: a count of one or two, "
+    "put beside what an admissions team already knows about its applicants, could point to a "
+    f"person. So results are counted in groups of {db.STEP}: the newest few wait until "
+    f"{db.STEP} more have been saved, and a new result is never counted alone. Each number is "
+    f"shown as a range of {db.STEP}, such as “10 to 14”, and any count below "
+    f"{db.SMALLEST_CELL} as “{SUPPRESSED_TEXT}”. Every answer is listed, even one nobody gave, "
+    f"and sites or weeks with fewer than {db.SMALLEST_CELL} results are grouped as “Other”. "
+    "Taking one number from another therefore never gives a small count back exactly."
+)
+WITHHELD_TEXT = (
+    "Not shown at the moment: with today's numbers, these ranges and the total would let a "
+    "small count be worked out. They return once more results have been saved."
+)
 
 # Every dimension db.insights returns, in its order, with this page's heading for it.
 HEADINGS: dict[str, str] = {
@@ -61,7 +75,12 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
     "role": {**_option_labels("role"), "none": "Not asked"},
     "career_stage": {**_option_labels("career_stage"), "none": "Not asked"},
     "audience": {"self": "People choosing for themselves", "supervisor": "Supervisors"},
-    "origin": {"advisor": "The advisor itself", "api": "API clients"},
+    "origin": {
+        "advisor": "The advisor itself",
+        "api": "API clients",
+        db.OTHER: f"Other sites, each with fewer than {db.SMALLEST_CELL}",
+    },
+    "week": {db.OTHER: f"Other weeks, each with fewer than {db.SMALLEST_CELL}"},
 }
 
 # The charts' value names sit left of the bars in _TICK_WIDTH_PX, which recharts wraps at spaces
@@ -82,7 +101,7 @@ _LABEL_ROOM_PX = 96
 
 def value_label(dimension: str, value: str) -> str:
     """A cell's value as people read it: an option's label, a week's date, an origin as is."""
-    if dimension == "week":
+    if dimension == "week" and value != db.OTHER:
         try:
             day = dt.date.fromisoformat(value)
         except ValueError:
@@ -139,6 +158,9 @@ class InsightsState(rx.State):
     """
 
     _signed_in: bool = False
+    # Wall-clock time (time.time()) when the sign-in ends: a session's state may outlive the
+    # process (kept on disk or in Redis) and move between workers, so no monotonic clock.
+    _signed_in_until: float = 0.0
     # db.Insights.model_dump(): a few dozen counts, never any single assessment.
     _insights: dict[str, Any] = {}
     error: str = ""
@@ -148,7 +170,11 @@ class InsightsState(rx.State):
     @rx.var
     def enabled(self) -> bool:
         # The token comes from the environment at start-up and changes only with a restart.
-        return bool(settings.admin_token)
+        return not settings.admin_token_problem()
+
+    @rx.var
+    def disabled_reason(self) -> str:
+        return settings.admin_token_problem()
 
     @rx.var
     def signed_in(self) -> bool:
@@ -172,12 +198,20 @@ class InsightsState(rx.State):
                     label=(label := value_label(dimension["id"], cell["value"])),
                     tick=" ".join(tick_lines(label)),
                     count=0 if cell["suppressed"] else cell["count"],
-                    shown=SUPPRESSED_TEXT if cell["suppressed"] else str(cell["count"]),
+                    shown=db.shown_count(db.Cell.model_validate(cell)),
                     suppressed=cell["suppressed"],
                 )
                 for cell in dimension["cells"]
             ]
         return tables
+
+    @rx.var
+    def withheld(self) -> dict[str, bool]:
+        """Dimensions left out for now, because their ranges would give a small count away."""
+        withheld = {dimension: False for dimension in HEADINGS}
+        for dimension in self._insights.get("dimensions", []):
+            withheld[dimension["id"]] = dimension.get("withheld", False)
+        return withheld
 
     @rx.var
     def chart_heights(self) -> dict[str, int]:
@@ -205,51 +239,78 @@ class InsightsState(rx.State):
         self.error = ""
         self.updated = dt.datetime.now(dt.UTC).strftime("%H:%M UTC on %d %B %Y")
 
+    def _still_signed_in(self) -> bool:
+        """Whether the sign-in holds; one that has run its time is ended here, with a notice."""
+        if not self._signed_in or settings.admin_token_problem():
+            return False
+        if time.time() < self._signed_in_until:
+            return True
+        self._forget()
+        self.error = ""
+        self.notice = EXPIRED
+        return False
+
+    def _forget(self) -> None:
+        self._signed_in = False
+        self._signed_in_until = 0.0
+        self._insights = {}
+        self.updated = ""
+
     @rx.event
     def sign_in(self, form_data: dict[str, Any]):
         self.notice = ""
         token = settings.admin_token
         given = str(form_data.get("token") or "").strip()
-        if not token:
-            self.error = DISABLED
+        if problem := settings.admin_token_problem():
+            self.error = problem
             return None
         if not given:
             self.error = "Enter the admin token to sign in."
             return rx.set_focus(TOKEN_INPUT_ID)
+        # Refused before comparing, and without waiting: a sleep here would hold the event loop.
+        client = client_of(self.router)
+        if (wait := LIMITS.sign_in_retry_after(client)) > 0:
+            self.error = (
+                "Too many wrong admin tokens have been tried. Wait "
+                f"{retry_after_header(wait)} seconds, then try again."
+            )
+            return rx.set_focus(TOKEN_INPUT_ID)
         # Constant time, on bytes: compare_digest refuses str with non-ASCII characters.
         if not hmac.compare_digest(given.encode(), token.encode()):
-            self._signed_in = False
-            self._insights = {}
+            LIMITS.sign_in_failed(client)
+            self._forget()
             self.error = "That is not the admin token. Check it and try again."
             return rx.set_focus(TOKEN_INPUT_ID)
         self._signed_in = True
+        self._signed_in_until = time.time() + 60 * settings.insights_session_minutes
         self._load()
         return rx.set_focus(SUMMARY_ID)
 
     @rx.event
     def refresh(self):
-        if self._signed_in and settings.admin_token:
+        if self._still_signed_in():
             self._load()
+        elif self.notice == EXPIRED:
+            return rx.set_focus(TOKEN_INPUT_ID)
+        return None
 
     @rx.event
     def open_insights(self):
         """On load: a session that signed in earlier sees today's counts, not the old ones."""
-        if self._signed_in and settings.admin_token:
+        if self._still_signed_in():
             self._load()
 
     @rx.event
     def download_csv(self):
-        if not (self._signed_in and self._insights):
-            return None
+        if not (self._still_signed_in() and self._insights):
+            return rx.set_focus(TOKEN_INPUT_ID) if self.notice == EXPIRED else None
         csv = db.insights_csv(db.Insights.model_validate(self._insights))
         return rx.download(data=csv, filename="advisor-insights.csv", mime_type="text/csv")
 
     @rx.event
     def sign_out(self):
-        self._signed_in = False
-        self._insights = {}
+        self._forget()
         self.error = ""
-        self.updated = ""
         self.notice = "You have signed out."
         return rx.set_focus(TOKEN_INPUT_ID)
 
@@ -275,11 +336,12 @@ def _error() -> rx.Component:
 def _disabled() -> rx.Component:
     return rx.box(
         rx.heading("Insights are disabled", as_="h2", size="5", margin_bottom=styles.SPACE_S),
-        paragraph("No admin token is configured, so this page shows no data."),
+        paragraph(S.disabled_reason, " This page shows no data."),
         rx.text(
             "To enable insights, set the environment variable ",
             rx.code("ADVISOR_ADMIN_TOKEN"),
-            " to a long random value, for example the output of ",
+            f" to a random value of at least {MIN_ADMIN_TOKEN_LENGTH} characters, for example "
+            "the output of ",
             rx.code('python -c "import secrets; print(secrets.token_urlsafe(32))"'),
             ", and restart the advisor. Give that token only to the people who may see the "
             "counts; it also opens the insights API.",
@@ -307,14 +369,27 @@ def _sign_in_form() -> rx.Component:
             # Not "current-password": a shared service token is no person's password to save.
             auto_complete="off",
             required=True,
+            # Until the page's scripts run, the browser would submit the form itself: nothing
+            # can be typed or sent before then.
+            disabled=~rx.State.is_hydrated,
             size="3",
             aria_invalid=rx.cond(S.error != "", "true", "false"),
             aria_describedby=rx.cond(S.error != "", ERROR_ID, ""),
             max_width=styles.TOKEN_INPUT_WIDTH,
         ),
         _error(),
-        rx.button("Sign in", type="submit", size="3", margin_top=styles.SPACE_M),
+        rx.button(
+            "Sign in",
+            type="submit",
+            disabled=~rx.State.is_hydrated,
+            size="3",
+            margin_top=styles.SPACE_M,
+        ),
         on_submit=S.sign_in,
+        # Should the browser ever submit the form natively, the token goes in a POST body to
+        # this page (which only serves GET), never into a URL, the history or an access log.
+        method="post",
+        action=f"{ROUTE}/",
         # The token goes to the backend once, with the submit; it is never kept in the page.
         reset_on_submit=True,
         style=styles.CARD_STYLE,
@@ -388,7 +463,11 @@ def _dimension(dimension: str) -> rx.Component:
                 gap=styles.SPACE_L,
                 align_items="start",
             ),
-            paragraph("No saved assessments yet.", color=styles.TEXT_MUTED),
+            rx.cond(
+                S.withheld[dimension],
+                paragraph(WITHHELD_TEXT, color=styles.TEXT_MUTED),
+                paragraph("No saved assessments counted yet.", color=styles.TEXT_MUTED),
+            ),
         ),
     )
 
@@ -418,7 +497,7 @@ def _dashboard() -> rx.Component:
             ),
             rx.text(
                 rx.cond(S.total != "", S.total, "none"),
-                " in total",
+                " counted",
                 as_="p",
                 size="7",
                 weight="bold",
@@ -431,13 +510,7 @@ def _dashboard() -> rx.Component:
             style=styles.CARD_STYLE,
             margin_top=styles.SPACE_L,
         ),
-        paragraph(
-            f"Only counts are shown, never anyone's answers. Any count below {db.SMALLEST_CELL} "
-            f"is shown only as “{SUPPRESSED_TEXT}”, and the total too while it is that small: a "
-            "count of one or two, put beside what an admissions team already knows about its "
-            "applicants, could point to a person.",
-            margin_top=styles.SPACE_L,
-        ),
+        paragraph(SCHEME_TEXT, margin_top=styles.SPACE_L),
         *[_dimension(dimension) for dimension in HEADINGS],
     )
 
