@@ -8,6 +8,7 @@ import json
 from collections.abc import Callable
 
 import pytest
+from async_calls import call
 from sqlmodel import Session
 
 from advisor import db
@@ -86,8 +87,8 @@ def test_without_a_configured_token_insights_are_disabled(monkeypatch, engine, s
     save(CERTIFICATE, "advisor", 6)
     state = InsightsState()
 
-    state.sign_in({"token": given})
-    state.refresh()
+    call(state.sign_in({"token": given}))
+    call(state.refresh())
 
     assert not state.enabled and not state.signed_in
     assert "ADVISOR_ADMIN_TOKEN" in state.error
@@ -104,13 +105,13 @@ def test_a_wrong_token_shows_an_error_and_no_data(token, save, given):
     save(CERTIFICATE, "advisor", 6)
     state = InsightsState()
 
-    state.sign_in({"token": given})
+    call(state.sign_in({"token": given}))
 
     assert not state.signed_in
     assert state.error
     assert state.total == "" and not any(state.tables.values())
     assert state.download_csv() is None
-    state.refresh()
+    call(state.refresh())
     assert not any(state.tables.values())
 
 
@@ -119,7 +120,7 @@ def test_the_right_token_shows_the_counts_of_the_saved_assessments(token, save):
     save(DIPLOMA, "api", 2)
     state = InsightsState()
 
-    state.sign_in({"token": f" {TOKEN}\n"})  # pasted with stray whitespace
+    call(state.sign_in({"token": f" {TOKEN}\n"}))  # pasted with stray whitespace
 
     assert state.signed_in and state.error == ""
     assert state.total == "8"
@@ -144,7 +145,7 @@ def test_small_cells_are_suppressed_everywhere_the_browser_sees(token, save):
     save(CERTIFICATE, "advisor", 3)
     save(DIPLOMA, "https://embed.example", 1)
     state = InsightsState()
-    state.sign_in({"token": TOKEN})
+    call(state.sign_in({"token": TOKEN}))
 
     assert state.total == "fewer than 5"
     assert shown(state, "origin") == {
@@ -161,7 +162,7 @@ def test_small_cells_are_suppressed_everywhere_the_browser_sees(token, save):
 def test_the_sign_in_and_the_raw_counts_stay_on_the_server(token, save):
     save(CERTIFICATE, "advisor", 6)
     state = InsightsState()
-    state.sign_in({"token": TOKEN})
+    call(state.sign_in({"token": TOKEN}))
 
     delta = state.get_delta()
 
@@ -175,11 +176,11 @@ def test_the_sign_in_and_the_raw_counts_stay_on_the_server(token, save):
 def test_refresh_counts_assessments_saved_since_signing_in(token, save):
     save(CERTIFICATE, "advisor", 5)
     state = InsightsState()
-    state.sign_in({"token": TOKEN})
+    call(state.sign_in({"token": TOKEN}))
     assert state.total == "5"
 
     save(CERTIFICATE, "advisor", 2)
-    state.refresh()
+    call(state.refresh())
 
     assert state.total == "7"
     assert shown(state, "origin") == {"The advisor itself": "7"}
@@ -188,7 +189,7 @@ def test_refresh_counts_assessments_saved_since_signing_in(token, save):
 def test_sign_out_clears_the_data(token, save):
     save(CERTIFICATE, "advisor", 6)
     state = InsightsState()
-    state.sign_in({"token": TOKEN})
+    call(state.sign_in({"token": TOKEN}))
     assert state.total == "6"
 
     state.sign_out()
@@ -196,7 +197,7 @@ def test_sign_out_clears_the_data(token, save):
     assert not state.signed_in
     assert state.total == "" and not any(state.tables.values()) and state.updated == ""
     assert state.download_csv() is None
-    state.refresh()
+    call(state.refresh())
     assert state.total == ""
 
 
@@ -204,7 +205,7 @@ def test_the_download_carries_the_csv(token, save, engine):
     save(CERTIFICATE, "advisor", 6)
     save(DIPLOMA, "api", 2)
     state = InsightsState()
-    state.sign_in({"token": TOKEN})
+    call(state.sign_in({"token": TOKEN}))
 
     event = state.download_csv()
 
@@ -224,7 +225,7 @@ def test_an_unreadable_database_is_an_error_not_a_crash(token, monkeypatch, tmp_
     monkeypatch.setattr(db, "default_engine", lambda: db.engine_for(url))
     state = InsightsState()
 
-    state.sign_in({"token": TOKEN})
+    call(state.sign_in({"token": TOKEN}))
 
     assert state.signed_in and "could not be read" in state.error
     assert state.total == ""

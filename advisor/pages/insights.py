@@ -9,7 +9,6 @@ from typing import Any
 
 import reflex as rx
 from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import Session
 
 from advisor import db, styles
 from advisor.components.evidence_parts import horizontal_bars
@@ -189,16 +188,18 @@ class InsightsState(rx.State):
             heights[dimension["id"]] = row * len(names) + _CHART_PADDING_PX
         return heights
 
-    def _load(self) -> None:
+    async def _load(self) -> None:
         try:
-            with Session(db.default_engine()) as session:
-                data = db.insights(session=session)
-        except SQLAlchemyError:
+            data = await db.run(lambda session: db.insights(session=session))
+        except SQLAlchemyError as error:
             self._insights = {}
             self.updated = ""
+            fault = db.database_fault(error)
             self.error = (
-                "The saved assessments could not be read. Check that the database is reachable "
-                "and migrated (`make run` migrates it), then press Refresh."
+                "The database is busy; please press Refresh in a moment."
+                if fault is not None and fault.fault == "busy"
+                else "The saved assessments could not be read. Check that the database is "
+                "reachable and migrated (`make run` migrates it), then press Refresh."
             )
             return
         self._insights = data.model_dump()
@@ -206,7 +207,7 @@ class InsightsState(rx.State):
         self.updated = dt.datetime.now(dt.UTC).strftime("%H:%M UTC on %d %B %Y")
 
     @rx.event
-    def sign_in(self, form_data: dict[str, Any]):
+    async def sign_in(self, form_data: dict[str, Any]):
         self.notice = ""
         token = settings.admin_token
         given = str(form_data.get("token") or "").strip()
@@ -223,19 +224,19 @@ class InsightsState(rx.State):
             self.error = "That is not the admin token. Check it and try again."
             return rx.set_focus(TOKEN_INPUT_ID)
         self._signed_in = True
-        self._load()
+        await self._load()
         return rx.set_focus(SUMMARY_ID)
 
     @rx.event
-    def refresh(self):
+    async def refresh(self):
         if self._signed_in and settings.admin_token:
-            self._load()
+            await self._load()
 
     @rx.event
-    def open_insights(self):
+    async def open_insights(self):
         """On load: a session that signed in earlier sees today's counts, not the old ones."""
         if self._signed_in and settings.admin_token:
-            self._load()
+            await self._load()
 
     @rx.event
     def download_csv(self):
