@@ -170,13 +170,10 @@ def _file_identity(path: str) -> tuple[int, int] | None:
 
 
 def _writable(path: str) -> bool:
-    """Whether the file opens for writing, as SQLite tries first (os.access would say yes to
-    root, whatever the file's immutable flag or the file system's read-only mount)."""
-    try:
-        with open(path, "r+b"):
-            return True
-    except OSError:
-        return False
+    """Whether SQLite would open the file for writing. Never by opening it: closing any
+    descriptor of a file drops every POSIX lock the process holds on it, SQLite's included.
+    The kernel's answer covers a file's mode, its immutable flag and a read-only mount."""
+    return os.access(path, os.W_OK)
 
 
 def _sqlite_hooks(engine: Engine, path: str | None, busy_timeout_s: float) -> None:
@@ -248,7 +245,7 @@ def make_engine(url: str, *, busy_timeout_s: float | None = None) -> Engine:
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         # Plain postgresql:// would ask for psycopg2; the project ships psycopg 3.
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
-    return create_engine(
+    engine = create_engine(
         url,
         pool_pre_ping=True,
         pool_size=10,
@@ -259,6 +256,15 @@ def make_engine(url: str, *, busy_timeout_s: float | None = None) -> Engine:
             "options": f"-c lock_timeout={int(busy_timeout_s * 1000)}",
         },
     )
+    event.listen(engine, "handle_error", _discard_read_only_postgresql)
+    return engine
+
+
+def _discard_read_only_postgresql(context: Any) -> None:
+    # A connection opened while the database was read-only (default_transaction_read_only, a
+    # standby) stays so after the database is writable again: open new ones.
+    if getattr(context.original_exception, "sqlstate", None) == "25006":
+        context.is_disconnect = True
 
 
 @lru_cache(maxsize=8)
@@ -303,6 +309,7 @@ def check_ready(engine: Engine) -> str:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
             connection.exec_driver_sql("ROLLBACK")
         elif connection.exec_driver_sql("SHOW transaction_read_only").scalar() == "on":
+            connection.invalidate()  # or a save would meet it once the database is writable
             raise DatabaseUnavailable("read_only")
         connection.rollback()
     return engine.dialect.name
