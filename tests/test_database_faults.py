@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import shutil
 import sqlite3
 import time
@@ -107,7 +108,9 @@ async def save_while_the_loop_ticks(state: AnswersState) -> float:
     ticker = asyncio.create_task(tick())
     await asyncio.sleep(0.05)
     try:
-        await state.save_result()
+        outcome = state.save_result()
+        if inspect.isawaitable(outcome):  # a sync handler has already done its work, on the loop
+            await outcome
     finally:
         ticking = False
         await ticker
@@ -124,9 +127,9 @@ def test_the_web_save_of_a_locked_database_says_busy_without_holding_the_loop(
     with sqlite_locked(sqlite_file):
         stalled, took = timed(lambda: call(save_while_the_loop_ticks(state)))
 
-    assert state.save_error == BUSY and state.saved_id == ""
-    assert took < BUSY_WITHIN_S, f"the person waited {took:.1f} s for 'busy'"
     assert stalled < 0.5, f"the event loop stood still for {stalled:.1f} s"
+    assert took < BUSY_WITHIN_S, f"the person waited {took:.1f} s for 'busy'"
+    assert state.save_error == BUSY and state.saved_id == ""
     # Once the lock is gone, the same click saves.
     call(state.save_result())
     assert state.saved_id and state.save_error == ""
@@ -217,23 +220,6 @@ def test_a_save_whose_file_is_deleted_before_its_commit_is_not_acknowledged(sqli
                 session=session, profile=profile, result=recommend(profile, CONTENT), origin="api"
             )
     assert raised.value.fault == "gone"
-
-
-def test_a_replaced_file_gets_the_save_that_is_acknowledged(sqlite_file, tmp_path):
-    client = api(engine_of(sqlite_file))
-    first = client.post(ASSESSMENTS, json=BODY).json()["id"]
-    # A backup restored over the live file: a new file (another inode) at the same path.
-    backup = tmp_path / "backup.db"
-    with (
-        contextlib.closing(sqlite3.connect(sqlite_file)) as live,
-        contextlib.closing(sqlite3.connect(backup)) as copy,
-    ):
-        live.backup(copy)
-    backup.replace(sqlite_file)
-
-    response = client.post(ASSESSMENTS, json=BODY)
-    assert response.status_code == 201, response.text
-    assert rows_in(sqlite_file) == {uuid.UUID(first).hex, uuid.UUID(response.json()["id"]).hex}
 
 
 def test_sqlite_syncs_every_commit():
