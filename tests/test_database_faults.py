@@ -18,11 +18,13 @@ from pathlib import Path
 import pytest
 from async_calls import call
 from db_faults import postgresql_table_locked, read_only, sqlite_locked
+from reflex.istate.data import RouterData
 from sqlalchemy import Engine, event
 from sqlmodel import Session
 
 from advisor import db
 from advisor.api import create_api
+from advisor.pages.saved import DeleteState, SavedState
 from advisor.rules import Profile, recommend
 from advisor.runtime import CONTENT
 from advisor.settings import settings
@@ -270,3 +272,46 @@ def test_after_postgresql_was_read_only_the_next_save_works(postgresql_database,
     response = client.post(ASSESSMENTS, json=BODY)
     assert response.status_code == 201, response.text
     assert client.get(READY).json()["database"] == "postgresql"
+
+
+# --- The saved-result pages and the readiness route -----------------------------------------
+
+
+def routed(state, path: str):
+    """`state` as a page at `path` (query string included) sees it."""
+    state.router = RouterData.from_router_data({"pathname": path.split("?")[0], "asPath": path})
+    return state
+
+
+def saved_by_api(path: Path) -> dict:
+    return api(engine_of(path)).post(ASSESSMENTS, json=BODY).json()
+
+
+def test_deleting_from_a_locked_database_says_busy_and_keeps_the_result(sqlite_file, monkeypatch):
+    monkeypatch.setattr(db, "default_engine", lambda: engine_of(sqlite_file))
+    saved = saved_by_api(sqlite_file)
+    state = routed(DeleteState(), saved["delete_path"])
+    with sqlite_locked(sqlite_file):
+        _, took = timed(lambda: call(state.confirm()))
+    assert took < BUSY_WITHIN_S, took
+    assert state.outcome == "unavailable" and state.problem == BUSY
+    assert uuid.UUID(saved["id"]).hex in rows_in(sqlite_file)
+    call(state.confirm())
+    assert state.outcome == "deleted" and rows_in(sqlite_file) == set()
+
+
+def test_a_saved_result_page_says_when_the_database_cannot_be_opened(sqlite_file, monkeypatch):
+    monkeypatch.setattr(db, "default_engine", lambda: engine_of(sqlite_file))
+    saved = saved_by_api(sqlite_file)
+    shutil.rmtree(sqlite_file.parent)
+    state = routed(SavedState(), saved["share_path"])
+    call(state.load())
+    assert state.loaded and not state.found
+    assert "could not be opened just now" in state.problem, state.problem
+
+
+def test_readiness_is_documented_beside_liveness():
+    spec = api(db.engine_for("sqlite://")).get("/api/v1/openapi.json").json()
+    ready = spec["paths"][READY]["get"]
+    assert ready["tags"] == ["service"] and {"200", "503"} <= set(ready["responses"])
+    assert spec["paths"]["/api/v1/health"]["get"]["tags"] == ["service"]
