@@ -104,7 +104,8 @@ _FAULT_REASONS: dict[Fault, str] = {
     "busy": "the database is busy",
     "read_only": "the database is read-only",
     "gone": "the database file was deleted or replaced while the advisor was running",
-    "unavailable": "the database cannot be opened or reached, or has no tables yet",
+    "unavailable": "the database cannot be opened or written (missing, unreachable, full, "
+    "or without its tables)",
 }
 # Seconds a client should wait before trying again: a lock passes quickly, the rest needs
 # someone to act.
@@ -305,7 +306,7 @@ def check_ready(engine: Engine) -> str:
         if connection.connection.info.get(_OPENED_READ_ONLY):
             raise DatabaseUnavailable("read_only")
         if engine.dialect.name == "sqlite":
-            # Takes the write lock without writing: fails if read-only, busy or moved.
+            # Takes the write lock and lets it go, writing nothing: fails if someone holds it.
             connection.exec_driver_sql("BEGIN IMMEDIATE")
             connection.exec_driver_sql("ROLLBACK")
         elif connection.exec_driver_sql("SHOW transaction_read_only").scalar() == "on":
