@@ -11,6 +11,7 @@ import math
 import os
 import secrets
 import sys
+import threading
 import uuid
 from collections import defaultdict
 from collections.abc import Callable
@@ -90,6 +91,8 @@ CHORE_BUSY_TIMEOUT_S = 30.0
 # Recorded on each SQLite connection when it opens: which file it opened (device, inode).
 _OPENED_PATH, _OPENED_FILE = "advisor_opened_path", "advisor_opened_file"
 _OPENED_READ_ONLY = "advisor_opened_read_only"
+# Per SQLite file: the lock its writers in this process take turns on, and how long one waits.
+_WRITE_TURNS: dict[str, tuple[threading.Lock, float]] = {}
 # SQLite's primary result codes (sqlite3.Error.sqlite_errorcode & 0xFF).
 _SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY = 5, 6, 8
 _SQLITE_IOERR, _SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_CANTOPEN = 10, 11, 13, 14
@@ -242,6 +245,8 @@ def make_engine(url: str, *, busy_timeout_s: float | None = None) -> Engine:
             url, connect_args={"check_same_thread": False, "timeout": busy_timeout_s}, **pooled
         )
         _sqlite_hooks(engine, path, busy_timeout_s)
+        if path is not None:
+            _WRITE_TURNS.setdefault(path, (threading.Lock(), busy_timeout_s))
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         # Plain postgresql:// would ask for psycopg2; the project ships psycopg 3.
@@ -350,8 +355,21 @@ def commit_durably(session: Session) -> None:
     file deleted or replaced under a connection takes its writes with it. If so, raise
     DatabaseUnavailable("gone") (the caller must not acknowledge) and start the pool afresh."""
     opened = session.connection().connection.info
-    session.commit()
     path = opened.get(_OPENED_PATH)
+    turn = _WRITE_TURNS.get(path) if path is not None else None
+    if turn is None:
+        session.commit()
+    else:
+        # SQLite has one writer at a time, and its busy handler polls: under a burst of saves
+        # an unlucky one could poll past the busy timeout while others got in. Writers of this
+        # process queue on a lock instead; only another process's lock makes a save wait.
+        lock, timeout_s = turn
+        if not lock.acquire(timeout=timeout_s):
+            raise DatabaseUnavailable("busy")
+        try:
+            session.commit()
+        finally:
+            lock.release()
     if path is not None and opened.get(_OPENED_FILE) != _file_identity(path):
         session.get_bind().dispose()
         raise DatabaseUnavailable("gone")
