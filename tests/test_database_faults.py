@@ -19,6 +19,7 @@ import pytest
 from async_calls import call
 from db_faults import postgresql_table_locked, read_only, sqlite_locked
 from reflex.istate.data import RouterData
+from servers import free_port
 from sqlalchemy import Engine, event
 from sqlmodel import Session
 
@@ -315,3 +316,15 @@ def test_readiness_is_documented_beside_liveness():
     ready = spec["paths"][READY]["get"]
     assert ready["tags"] == ["service"] and {"200", "503"} <= set(ready["responses"])
     assert spec["paths"]["/api/v1/health"]["get"]["tags"] == ["service"]
+
+
+def test_an_unreachable_postgresql_answers_503_within_seconds():
+    # Nothing listens on this loopback port: the server is down.
+    engine = db.make_engine(f"postgresql+psycopg://advisor:x@127.0.0.1:{free_port()}/advisor")
+    client = api(engine)
+    response, took = timed(lambda: client.post(ASSESSMENTS, json=BODY))
+    assert_unavailable(response, "could not be saved", "cannot be opened")
+    assert took < BUSY_WITHIN_S, took
+    assert_unavailable(client.get(READY), "cannot be opened")
+    assert client.get("/api/v1/health").status_code == 200  # liveness: the process is fine
+    engine.dispose()
