@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import datetime as dt
 import hashlib
@@ -25,6 +26,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Res
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -44,6 +46,12 @@ SWAGGER_STATIC = "/api/static"
 
 class Health(BaseModel):
     status: Literal["ok"]
+    evidence_version: str
+
+
+class Readiness(BaseModel):
+    status: Literal["ready"]
+    database: str = Field(description="Which database answered: sqlite or postgresql")
     evidence_version: str
 
 
@@ -322,6 +330,33 @@ async def _validation_problem(request: Request, exc: Exception) -> JSONResponse:
         if len(response.body) <= budget or len(listed) == 1:
             return response
         listed.pop()
+
+
+# What a request failed to do, by method, when the database could not do it.
+_NOT_DONE = {
+    "POST": "The result could not be saved",
+    "DELETE": "The saved result could not be deleted",
+}
+
+
+async def _database_unavailable(request: Request, exc: Exception) -> Response:
+    """A database that is busy, read-only, gone or unreachable is a 503 saying which, with a
+    Retry-After; any other database error is a bug, and stays a 500."""
+    assert isinstance(exc, SQLAlchemyError)  # noqa: S101 - registered for that type only
+    fault = db.database_fault(exc)
+    if fault is None:
+        raise exc
+    done = _NOT_DONE.get(request.method, "The saved results could not be read")
+    advice = "try again in a moment" if fault.fault == "busy" else "try again later"
+    return JSONResponse(
+        status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
+        content={"detail": f"{done}: {fault.reason}. Nothing was changed; {advice}."},
+        headers={"Retry-After": str(fault.retry_after)},
+    )
+
+
+# Pages nobody should frame, whatever frame_ancestors allows: the admins' sign-in.
+NEVER_FRAMED = ("/insights", "/api/v1/insights")
 
 
 def mount_api(api: FastAPI):
@@ -645,6 +680,7 @@ def create_api(
     )
     api.add_exception_handler(RequestValidationError, _validation_problem)
     api.add_exception_handler(StarletteHTTPException, _unparseable_body)
+    api.add_exception_handler(SQLAlchemyError, _database_unavailable)
     api.mount(
         SWAGGER_STATIC,
         StaticFiles(directory=str(files("fastapi_offline") / "static")),
@@ -708,6 +744,36 @@ def create_api(
     @api.get(f"{API_V1}/health", response_model=Health, tags=["service"], summary="Liveness")
     async def get_health() -> Health:
         return health
+
+    @api.get(
+        f"{API_V1}/ready",
+        response_model=Readiness,
+        responses={503: {"model": Problem, "description": "The database cannot take saves now"}},
+        tags=["service"],
+        summary="Readiness: the database answers a read and would take a write",
+    )
+    async def get_ready(request: Request) -> Response:
+        engine = request.app.state.engine or db.default_engine()
+        # Off the event loop, and bounded even if the database hangs rather than fails.
+        limit = settings.database_busy_timeout + 1
+        try:
+            name = await asyncio.wait_for(asyncio.to_thread(db.check_ready, engine), limit)
+        except TimeoutError:
+            fault = db.DatabaseUnavailable("busy")
+        except SQLAlchemyError as exc:
+            fault = db.database_fault(exc)
+            if fault is None:
+                raise
+        else:
+            ready = Readiness(
+                status="ready", database=name, evidence_version=content.evidence_version
+            )
+            return JSONResponse(jsonable_encoder(ready))
+        return JSONResponse(
+            status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
+            content={"detail": f"Not ready: {fault.reason}."},
+            headers={"Retry-After": str(fault.retry_after)},
+        )
 
     @api.post(
         f"{API_V1}/assessments",

@@ -3,21 +3,28 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import datetime as dt
 import hashlib
 import hmac
+import math
+import os
 import secrets
 import sys
+import threading
 import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Any, Literal, TypeVar, get_args
 
 from pydantic import BaseModel
 from pydantic import Field as Described
 from sqlalchemy import Column, DateTime, Engine, event, func
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, InvalidatePoolError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from sqlmodel import Field, Session, SQLModel, create_engine, delete, select
 
 from advisor.rules import Audience, CareerStage, Profile, Recommendation, Role
@@ -25,6 +32,7 @@ from advisor.rules import Audience, CareerStage, Profile, Recommendation, Role
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Cells of the insights smaller than this are suppressed so no individual can be singled out.
 SMALLEST_CELL = 5
+T = TypeVar("T")
 
 
 def utcnow() -> dt.datetime:
@@ -79,40 +87,239 @@ class Assessment(SQLModel, table=True):
 # ---------------------------------------------------------------------------------------------
 # Engine and migrations
 
+# The purge and other chores run beside the app and may wait for it; the app itself must not.
+CHORE_BUSY_TIMEOUT_S = 30.0
+# Recorded on each SQLite connection when it opens: which file it opened (device, inode).
+_OPENED_PATH, _OPENED_FILE = "advisor_opened_path", "advisor_opened_file"
+_OPENED_READ_ONLY = "advisor_opened_read_only"
+# Per SQLite file: the lock its writers in this process take turns on, and how long one waits.
+_WRITE_TURNS: dict[str, tuple[threading.Lock, float]] = {}
+# SQLite's primary result codes (sqlite3.Error.sqlite_errorcode & 0xFF).
+_SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY = 5, 6, 8
+_SQLITE_IOERR, _SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_CANTOPEN = 10, 11, 13, 14
+_SQLITE_NOTADB = 26
+# A connection that met one of these is useless afterwards even once the fault is gone (opened
+# while the file was read-only, SQLite keeps it read-only for good), and so, probably, is every
+# other pooled connection: the pool starts afresh.
+_SQLITE_STALE = {_SQLITE_READONLY, _SQLITE_IOERR, _SQLITE_CORRUPT, _SQLITE_CANTOPEN, _SQLITE_NOTADB}
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    # WAL: readers never block the writer; a crash loses no committed transaction.
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.close()
+Fault = Literal["busy", "read_only", "gone", "unavailable"]
+_FAULT_REASONS: dict[Fault, str] = {
+    "busy": "the database is busy",
+    "read_only": "the database is read-only",
+    "gone": "the database file was deleted or replaced while the advisor was running",
+    "unavailable": "the database cannot be opened or written (missing, unreachable, full, "
+    "or without its tables)",
+}
+# Seconds a client should wait before trying again: a lock passes quickly, the rest needs
+# someone to act.
+_RETRY_AFTER_S: dict[Fault, int] = {"busy": 2, "read_only": 30, "gone": 30, "unavailable": 30}
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for a database URL: a SQLite file (its folder created) or PostgreSQL."""
+class DatabaseUnavailable(SQLAlchemyError):
+    """The database cannot do this now (busy, read-only, gone, unreachable): nothing was stored,
+    and the same request may work later. Not a bug and not the client's fault: a 503."""
+
+    def __init__(self, fault: Fault) -> None:
+        super().__init__(_FAULT_REASONS[fault])
+        self.fault: Fault = fault
+        self.reason = _FAULT_REASONS[fault]
+        self.retry_after = _RETRY_AFTER_S[fault]
+
+
+def _sqlite_code(error: BaseException) -> int | None:
+    code = getattr(error, "sqlite_errorcode", None)
+    return code & 0xFF if isinstance(code, int) else None
+
+
+def database_fault(error: BaseException) -> DatabaseUnavailable | None:
+    """What a database error means for the person waiting, or None for a bug (a 500)."""
+    if isinstance(error, DatabaseUnavailable):
+        return error
+    if isinstance(error, SQLAlchemyTimeoutError):  # every pooled connection in use, and kept
+        return DatabaseUnavailable("busy")
+    original = getattr(error, "orig", None) or error
+    code = _sqlite_code(original)
+    if code is not None:
+        if code in (_SQLITE_BUSY, _SQLITE_LOCKED):
+            return DatabaseUnavailable("busy")
+        if code == _SQLITE_READONLY:
+            return DatabaseUnavailable("read_only")
+        if code in _SQLITE_STALE | {_SQLITE_FULL}:
+            return DatabaseUnavailable("unavailable")
+        if "no such table" in str(original):  # a new, empty file: never migrated
+            return DatabaseUnavailable("unavailable")
+        return None
+    sqlstate = getattr(original, "sqlstate", None)
+    if sqlstate is not None:  # psycopg
+        if sqlstate in ("55P03", "57014", "40001", "40P01", "53300"):
+            return DatabaseUnavailable("busy")  # lock or statement timeout, conflicts, no slots
+        if sqlstate == "25006":
+            return DatabaseUnavailable("read_only")
+        if sqlstate[:2] in ("08", "53", "57", "3D") or sqlstate == "42P01":
+            return DatabaseUnavailable("unavailable")
+        return None
+    if isinstance(error, DBAPIError) and error.connection_invalidated:
+        return DatabaseUnavailable("unavailable")  # the server went away or never answered
+    if isinstance(error, OperationalError):
+        return DatabaseUnavailable("unavailable")
+    return None
+
+
+def _file_identity(path: str) -> tuple[int, int] | None:
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
+
+
+def _writable(path: str) -> bool:
+    """Whether SQLite would open the file for writing. Never by opening it: closing any
+    descriptor of a file drops every POSIX lock the process holds on it, SQLite's included.
+    The kernel's answer covers a file's mode, its immutable flag and a read-only mount."""
+    return os.access(path, os.W_OK)
+
+
+def _sqlite_hooks(engine: Engine, path: str | None, busy_timeout_s: float) -> None:
+    def on_connect(dbapi_connection: Any, record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        # First: every later statement, these pragmas included, waits at most this long for
+        # another process's lock, then fails as "busy" instead of holding its caller.
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_s * 1000)}")
+        # WAL: readers never block the writer. FULL: WAL is synced at every commit, so a
+        # committed (acknowledged) save survives a power cut, not only a crash of the process.
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.close()
+        if path is not None:
+            record.info[_OPENED_PATH] = path
+            record.info[_OPENED_FILE] = _file_identity(path)
+            # SQLite opens a file it may not write read-only, and keeps it so for good.
+            record.info[_OPENED_READ_ONLY] = not _writable(path)
+
+    def on_checkout(_dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        if path is None:
+            return
+        # A connection keeps writing into the file it opened, even after that file was deleted
+        # or replaced: whatever it stored would be lost. Open the file the path names now.
+        if record.info.get(_OPENED_FILE) != _file_identity(path):
+            raise InvalidatePoolError("the database file was deleted or replaced")
+        # Opened while the file was read-only: reopen once it is writable again.
+        if record.info.get(_OPENED_READ_ONLY) and _writable(path):
+            raise InvalidatePoolError("the database file is writable again")
+
+    def on_error(context: Any) -> None:
+        if _sqlite_code(context.original_exception) in _SQLITE_STALE:
+            context.is_disconnect = True  # the connection is discarded, and the pool with it
+
+    event.listen(engine, "connect", on_connect)
+    event.listen(engine, "checkout", on_checkout)
+    event.listen(engine, "handle_error", on_error)
+
+
+def _make_folder(url: str) -> str | None:
+    """A SQLite file's folder, created if missing; the file's absolute path (None if none)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    return os.path.abspath(parsed.database)
+
+
+def make_engine(url: str, *, busy_timeout_s: float | None = None) -> Engine:
+    """An engine for a database URL: a SQLite file (its folder created) or PostgreSQL.
+
+    No statement waits longer than `busy_timeout_s` (default: the settings') for a lock or a
+    pooled connection: a busy database fails fast, as DatabaseUnavailable("busy").
+    """
+    if busy_timeout_s is None:
+        from advisor.settings import settings
+
+        busy_timeout_s = settings.database_busy_timeout
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
-        event.listen(engine, "connect", _sqlite_pragmas)
+        path = _make_folder(url)
+        # A file has a queue of pooled connections, and waits for a free one at most as long.
+        pooled = {"pool_timeout": busy_timeout_s} if path is not None else {}
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": busy_timeout_s}, **pooled
+        )
+        _sqlite_hooks(engine, path, busy_timeout_s)
+        if path is not None:
+            _WRITE_TURNS.setdefault(path, (threading.Lock(), busy_timeout_s))
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         # Plain postgresql:// would ask for psycopg2; the project ships psycopg 3.
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    engine = create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=20,
+        pool_timeout=busy_timeout_s,
+        connect_args={
+            "connect_timeout": max(2, math.ceil(busy_timeout_s)),  # libpq's smallest
+            "options": f"-c lock_timeout={int(busy_timeout_s * 1000)}",
+        },
+    )
+    event.listen(engine, "handle_error", _discard_read_only_postgresql)
+    return engine
+
+
+def _discard_read_only_postgresql(context: Any) -> None:
+    # A connection opened while the database was read-only (default_transaction_read_only, a
+    # standby) stays so after the database is writable again: open new ones.
+    if getattr(context.original_exception, "sqlstate", None) == "25006":
+        context.is_disconnect = True
 
 
 @lru_cache(maxsize=8)
-def engine_for(url: str) -> Engine:
-    return make_engine(url)
+def engine_for(url: str, busy_timeout_s: float | None = None) -> Engine:
+    return make_engine(url, busy_timeout_s=busy_timeout_s)
 
 
 def default_engine() -> Engine:
     from advisor.settings import settings
 
     return engine_for(settings.database_url)
+
+
+def in_session(work: Callable[[Session], T], engine: Engine | None = None) -> T:
+    """`work(session)` in a session of its own (expire_on_commit=False); a database fault
+    comes out as DatabaseUnavailable."""
+    with Session(engine or default_engine(), expire_on_commit=False) as session:
+        try:
+            return work(session)
+        except SQLAlchemyError as error:
+            fault = database_fault(error)
+            if fault is None or fault is error:
+                raise
+            raise fault from error
+
+
+async def run(work: Callable[[Session], T], engine: Engine | None = None) -> T:
+    """`in_session(work)` in a worker thread, for event handlers: the event loop serves
+    everyone else while this one waits for the database (at most the busy timeout)."""
+    return await asyncio.to_thread(in_session, work, engine)
+
+
+def check_ready(engine: Engine) -> str:
+    """Raise DatabaseUnavailable unless the database answers a read of the saved results and
+    would take a write now; return the dialect's name. Writes nothing."""
+    with engine.connect() as connection:
+        connection.execute(select(Assessment.id).limit(1))
+        if connection.connection.info.get(_OPENED_READ_ONLY):
+            raise DatabaseUnavailable("read_only")
+        if engine.dialect.name == "sqlite":
+            # Takes the write lock and lets it go, writing nothing: fails if someone holds it.
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            connection.exec_driver_sql("ROLLBACK")
+        elif connection.exec_driver_sql("SHOW transaction_read_only").scalar() == "on":
+            connection.invalidate()  # or a save would meet it once the database is writable
+            raise DatabaseUnavailable("read_only")
+        connection.rollback()
+    return engine.dialect.name
 
 
 def _alembic_config(url: str):
@@ -125,8 +332,13 @@ def _alembic_config(url: str):
 
 
 def migrate(url: str) -> None:
-    """Bring the database at `url` to the newest schema (run by `make run`, never at import)."""
+    """Bring the database at `url` to the newest schema (run by `make run`, never at import).
+
+    Also how a SQLite database deleted under a running app comes back: the app reports itself
+    not ready, and refuses saves, until this (or a restored backup) puts a file there again."""
     from alembic import command
+
+    _make_folder(url)
 
     command.upgrade(_alembic_config(url), "head")
 
@@ -137,6 +349,31 @@ def migrate(url: str) -> None:
 
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def commit_durably(session: Session) -> None:
+    """Commit, then make sure the commit landed in the file the app will read later: a SQLite
+    file deleted or replaced under a connection takes its writes with it. If so, raise
+    DatabaseUnavailable("gone") (the caller must not acknowledge) and start the pool afresh."""
+    opened = session.connection().connection.info
+    path = opened.get(_OPENED_PATH)
+    turn = _WRITE_TURNS.get(path) if path is not None else None
+    if turn is None:
+        session.commit()
+    else:
+        # SQLite has one writer at a time, and its busy handler polls: under a burst of saves
+        # an unlucky one could poll past the busy timeout while others got in. Writers of this
+        # process queue on a lock instead; only another process's lock makes a save wait.
+        lock, timeout_s = turn
+        if not lock.acquire(timeout=timeout_s):
+            raise DatabaseUnavailable("busy")
+        try:
+            session.commit()
+        finally:
+            lock.release()
+    if path is not None and opened.get(_OPENED_FILE) != _file_identity(path):
+        session.get_bind().dispose()
+        raise DatabaseUnavailable("gone")
 
 
 def save_assessment(
@@ -163,7 +400,7 @@ def save_assessment(
         delete_token_hash=_hash(token),
     )
     session.add(record)
-    session.commit()
+    commit_durably(session)
     # No refresh: id and created_at were set in Python before the insert, so a session opened
     # with expire_on_commit=False answers from the object without another SELECT.
     return record, token
@@ -182,7 +419,7 @@ def delete_assessment(
     if not hmac.compare_digest(record.delete_token_hash, _hash(token)):
         return "forbidden"
     session.delete(record)
-    session.commit()
+    commit_durably(session)
     return "deleted"
 
 
@@ -387,7 +624,7 @@ def main(argv: list[str] | None = None) -> int:
         migrate(url)
         print(f"Database {shown} is at the newest schema.")
         return 0
-    with Session(engine_for(url)) as session:
+    with Session(engine_for(url, CHORE_BUSY_TIMEOUT_S)) as session:
         removed = purge(session=session, older_than_days=settings.retention_days)
     days = settings.retention_days
     print(f"Deleted {removed} assessment(s) older than {days} days from {shown}.")

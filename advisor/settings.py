@@ -31,6 +31,13 @@ class Settings(BaseSettings):
         description="Where saved assessments live: a SQLite file by default, or PostgreSQL "
         "(postgresql+psycopg://user:password@host/db).",
     )
+    database_busy_timeout: float = Field(
+        default=3.0,
+        gt=0,
+        le=60,
+        description="Seconds a save or read waits for a database that is busy (locked by "
+        "another process, every connection in use) before the person is asked to try again.",
+    )
     retention_days: int = Field(
         default=365,
         ge=1,

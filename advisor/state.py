@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import reflex as rx
-from sqlmodel import Session
 
 from advisor import db
 from advisor.answers import MAX_TEXT_CHARS, OVERSIZED, decode, encode, to_profile
@@ -36,6 +35,9 @@ KEEP_ALIVE_FIRST = (
     f"window.__advisorKeepAlive ? false : ((window.__advisorKeepAlive = true), {KEEP_ALIVE_WAIT})"
 )
 LINK_REFUSED = "The link could not be used: it is far longer than any link the advisor makes."
+# What a person sees when another process holds the database's lock: nothing is lost, and
+# the same click will work once it lets go.
+BUSY = "The database is busy; please try again in a moment."
 
 
 def _view(stored: str) -> Assessment:
@@ -395,7 +397,7 @@ class AnswersState(ResultVars, rx.State):
         return keep_alive_start()
 
     @rx.event
-    def save_result(self):
+    async def save_result(self):
         """Store the result (answers and outcome only) and show its link and delete link."""
         profile = to_profile(decode(self.stored)[0])
         if profile is None or self.saved_id:
@@ -403,14 +405,23 @@ class AnswersState(ResultVars, rx.State):
         if refused := too_many_saves(self.router):
             self.save_error = refused
             return
+        result, origin = recommend(profile, CONTENT), self.origin
         try:
-            with Session(db.default_engine(), expire_on_commit=False) as session:
-                record, token = db.save_assessment(
-                    session=session,
-                    profile=profile,
-                    result=recommend(profile, CONTENT),
-                    origin=self.origin,
+            # In a worker thread: this session waits for the database, no one else does.
+            record, token = await db.run(
+                lambda session: db.save_assessment(
+                    session=session, profile=profile, result=result, origin=origin
                 )
+            )
+        except db.DatabaseUnavailable as fault:
+            if fault.fault == "busy":
+                self.save_error = BUSY
+            else:
+                self.save_error = (
+                    f"The result could not be saved: {fault.reason}. Your answers are kept; "
+                    "please try again later."
+                )
+            return
         except Exception:  # noqa: BLE001 - any database failure: say so, keep the answers
             self.save_error = "The result could not be saved just now. Please try again."
             return

@@ -7,6 +7,7 @@ import json
 from collections.abc import Callable
 
 import pytest
+from async_calls import call
 from sqlmodel import Session
 
 from advisor import db
@@ -85,8 +86,8 @@ def test_without_a_configured_token_insights_are_disabled(monkeypatch, engine, s
     save(CERTIFICATE, "advisor", 6)
     state = InsightsState()
 
-    state.sign_in({"token": given})
-    state.refresh()
+    call(state.sign_in({"token": given}))
+    call(state.refresh())
 
     assert not state.enabled and not state.signed_in
     assert "ADVISOR_ADMIN_TOKEN" in state.error
@@ -103,13 +104,13 @@ def test_a_wrong_token_shows_an_error_and_no_data(token, save, given):
     save(CERTIFICATE, "advisor", 6)
     state = InsightsState()
 
-    state.sign_in({"token": given})
+    call(state.sign_in({"token": given}))
 
     assert not state.signed_in
     assert state.error
     assert state.total == "" and not any(state.tables.values())
     assert state.download_csv() is None
-    state.refresh()
+    call(state.refresh())
     assert not any(state.tables.values())
 
 
@@ -119,7 +120,7 @@ def test_the_right_token_shows_the_counts_of_the_saved_assessments(token, save):
     save(DIPLOMA, "api", 2)  # the newest two wait for the next step of 5
     state = InsightsState()
 
-    state.sign_in({"token": f" {TOKEN}\n"})  # pasted with stray whitespace
+    call(state.sign_in({"token": f" {TOKEN}\n"}))  # pasted with stray whitespace
 
     assert state.signed_in and state.error == ""
     assert state.total == "10"
@@ -157,14 +158,14 @@ def test_small_cells_are_suppressed_everywhere_the_browser_sees(token, save):
     save(CERTIFICATE, "advisor", 3)
     save(DIPLOMA, "https://embed.example", 1)
     state = InsightsState()
-    state.sign_in({"token": TOKEN})
+    call(state.sign_in({"token": TOKEN}))
 
     # Four saved: none counted yet.
     assert state.total == "fewer than 5"
     assert not any(state.tables.values())
 
     save(DIPLOMA, "https://embed.example", 1)
-    state.refresh()
+    call(state.refresh())
 
     assert state.total == "5"
     assert set(shown(state, "recommended").values()) == {"fewer than 5"}
@@ -179,7 +180,7 @@ def test_small_cells_are_suppressed_everywhere_the_browser_sees(token, save):
 def test_the_sign_in_and_the_raw_counts_stay_on_the_server(token, save):
     save(CERTIFICATE, "advisor", 6)
     state = InsightsState()
-    state.sign_in({"token": TOKEN})
+    call(state.sign_in({"token": TOKEN}))
 
     delta = state.get_delta()
 
@@ -194,15 +195,15 @@ def test_the_sign_in_and_the_raw_counts_stay_on_the_server(token, save):
 def test_refresh_counts_assessments_saved_since_signing_in(token, save):
     save(CERTIFICATE, "advisor", 5)
     state = InsightsState()
-    state.sign_in({"token": TOKEN})
+    call(state.sign_in({"token": TOKEN}))
     assert state.total == "5"
 
     save(DIPLOMA, "advisor", 2)
-    state.refresh()
+    call(state.refresh())
     assert state.total == "5"  # two more wait for a whole step
 
     save(CERTIFICATE, "advisor", 3)
-    state.refresh()
+    call(state.refresh())
     assert state.total == "10"
     assert shown(state, "recommended")["Certificate"] == "5 to 9"
 
@@ -210,7 +211,7 @@ def test_refresh_counts_assessments_saved_since_signing_in(token, save):
 def test_sign_out_clears_the_data(token, save):
     save(CERTIFICATE, "advisor", 6)
     state = InsightsState()
-    state.sign_in({"token": TOKEN})
+    call(state.sign_in({"token": TOKEN}))
     assert state.total == "5"
 
     state.sign_out()
@@ -218,7 +219,7 @@ def test_sign_out_clears_the_data(token, save):
     assert not state.signed_in
     assert state.total == "" and not any(state.tables.values()) and state.updated == ""
     assert state.download_csv() is None
-    state.refresh()
+    call(state.refresh())
     assert state.total == ""
 
 
@@ -226,7 +227,7 @@ def test_the_download_carries_the_csv(token, save, engine):
     save(CERTIFICATE, "advisor", 7)
     save(DIPLOMA, "api", 3)
     state = InsightsState()
-    state.sign_in({"token": TOKEN})
+    call(state.sign_in({"token": TOKEN}))
 
     event = state.download_csv()
 
@@ -247,7 +248,7 @@ def test_an_unreadable_database_is_an_error_not_a_crash(token, monkeypatch, tmp_
     monkeypatch.setattr(db, "default_engine", lambda: db.engine_for(url))
     state = InsightsState()
 
-    state.sign_in({"token": TOKEN})
+    call(state.sign_in({"token": TOKEN}))
 
     assert state.signed_in and "could not be read" in state.error
     assert state.total == ""

@@ -12,6 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 import uvicorn
+from async_calls import call
 from reflex import constants
 from reflex.istate.data import RouterData
 
@@ -326,11 +327,11 @@ def from_address(state, address: str, forwarded_for: str | None = None):
 def test_wrong_tokens_over_the_websocket_are_refused_without_a_sleep(limits, web_db):
     guesser = from_address(InsightsState(), "203.0.113.7")
     for _ in range(3):
-        guesser.sign_in({"token": "not-the-token"})
+        call(guesser.sign_in({"token": "not-the-token"}))
         assert guesser.error.startswith("That is not the admin token")
 
     started = time.perf_counter()
-    guesser.sign_in({"token": TOKEN})
+    call(guesser.sign_in({"token": TOKEN}))
     took = time.perf_counter() - started
 
     assert not guesser.signed_in
@@ -338,7 +339,7 @@ def test_wrong_tokens_over_the_websocket_are_refused_without_a_sleep(limits, web
     assert took < 0.5  # answered at once: nothing waits on the event loop
     # The same browser from another address (or another person) is not held up.
     admin = from_address(InsightsState(), "198.51.100.2")
-    admin.sign_in({"token": TOKEN})
+    call(admin.sign_in({"token": TOKEN}))
     assert admin.signed_in
 
 
@@ -349,7 +350,7 @@ def test_api_and_websocket_share_one_count_of_wrong_tokens(content, engine, limi
         http.get(INSIGHTS, headers={"Authorization": "Bearer wrong"})
 
     browser = from_address(InsightsState(), "203.0.113.7")
-    browser.sign_in({"token": TOKEN})
+    call(browser.sign_in({"token": TOKEN}))
 
     assert not browser.signed_in and "Too many" in browser.error
 
@@ -359,19 +360,19 @@ def test_the_insights_session_ends_after_the_configured_time(limits, web_db, mon
     now = [1_000_000.0]
     monkeypatch.setattr(insights_page.time, "time", lambda: now[0])
     state = from_address(InsightsState(), "198.51.100.2")
-    state.sign_in({"token": TOKEN})
+    call(state.sign_in({"token": TOKEN}))
     assert state.signed_in and state.total
 
     now[0] += 29 * 60
-    state.refresh()
+    call(state.refresh())
     assert state.signed_in
 
     now[0] += 2 * 60
-    state.refresh()
+    call(state.refresh())
     assert not state.signed_in
     assert state.notice == insights_page.EXPIRED and state.total == ""
     assert state.download_csv() is not None  # focus goes back to the token field
-    state.open_insights()
+    call(state.open_insights())
     assert not state.signed_in
 
 
@@ -379,7 +380,7 @@ def test_the_insights_session_ends_after_the_configured_time(limits, web_db, mon
 def test_the_insights_page_says_why_it_is_disabled(monkeypatch, token):
     monkeypatch.setattr(settings, "admin_token", token)
     state = InsightsState()
-    state.sign_in({"token": token or "anything"})
+    call(state.sign_in({"token": token or "anything"}))
     assert not state.enabled and not state.signed_in
     assert "ADVISOR_ADMIN_TOKEN" in state.disabled_reason
     assert state.error == state.disabled_reason
@@ -394,7 +395,7 @@ def test_saving_from_the_web_app_is_limited_per_address(limits, web_db):
             "audience=self&healthcare_background=yes&role=trainee&career_stage=early"
             "&motivations=improve_teaching&research_aim=none"
         )
-        state.save_result()
+        call(state.save_result())
         return state
 
     first, second, third = (saved("203.0.113.7") for _ in range(3))

@@ -10,7 +10,6 @@ from typing import Any
 
 import reflex as rx
 from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import Session
 
 from advisor import db, styles
 from advisor.components.evidence_parts import horizontal_bars
@@ -223,16 +222,18 @@ class InsightsState(rx.State):
             heights[dimension["id"]] = row * len(names) + _CHART_PADDING_PX
         return heights
 
-    def _load(self) -> None:
+    async def _load(self) -> None:
         try:
-            with Session(db.default_engine()) as session:
-                data = db.insights(session=session)
-        except SQLAlchemyError:
+            data = await db.run(lambda session: db.insights(session=session))
+        except SQLAlchemyError as error:
             self._insights = {}
             self.updated = ""
+            fault = db.database_fault(error)
             self.error = (
-                "The saved assessments could not be read. Check that the database is reachable "
-                "and migrated (`make run` migrates it), then press Refresh."
+                "The database is busy; please press Refresh in a moment."
+                if fault is not None and fault.fault == "busy"
+                else "The saved assessments could not be read. Check that the database is "
+                "reachable and migrated (`make run` migrates it), then press Refresh."
             )
             return
         self._insights = data.model_dump()
@@ -257,7 +258,7 @@ class InsightsState(rx.State):
         self.updated = ""
 
     @rx.event
-    def sign_in(self, form_data: dict[str, Any]):
+    async def sign_in(self, form_data: dict[str, Any]):
         self.notice = ""
         token = settings.admin_token
         given = str(form_data.get("token") or "").strip()
@@ -283,22 +284,22 @@ class InsightsState(rx.State):
             return rx.set_focus(TOKEN_INPUT_ID)
         self._signed_in = True
         self._signed_in_until = time.time() + 60 * settings.insights_session_minutes
-        self._load()
+        await self._load()
         return rx.set_focus(SUMMARY_ID)
 
     @rx.event
-    def refresh(self):
+    async def refresh(self):
         if self._still_signed_in():
-            self._load()
+            await self._load()
         elif self.notice == EXPIRED:
             return rx.set_focus(TOKEN_INPUT_ID)
         return None
 
     @rx.event
-    def open_insights(self):
+    async def open_insights(self):
         """On load: a session that signed in earlier sees today's counts, not the old ones."""
         if self._still_signed_in():
-            self._load()
+            await self._load()
 
     @rx.event
     def download_csv(self):

@@ -259,7 +259,11 @@ def live_actions(start_again: EventType = S.start_again) -> rx.Component:
             color=styles.TEXT_MUTED,
             margin_top=styles.SPACE_S,
         ),
-        rx.cond(S.save_error != "", rx.callout(S.save_error, color_scheme="red", role="alert")),
+        rx.cond(
+            S.save_error != "",
+            # High contrast: the red callout's own text falls just short of 4.5:1.
+            rx.callout(S.save_error, color_scheme="red", high_contrast=True, role="alert"),
+        ),
         rx.cond(S.saved_id != "", _saved_panel()),
         class_name="no-print",
         margin_top=styles.SPACE_XL,

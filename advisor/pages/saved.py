@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 
 import reflex as rx
-from sqlmodel import Session
 
 from advisor import db, styles
 from advisor.answers import Answers, encode
@@ -13,7 +12,7 @@ from advisor.components.layout import page, paragraph
 from advisor.evidence import EXIT_POINT_NAMES
 from advisor.pages.result import result_view
 from advisor.runtime import CONTENT
-from advisor.state import ResultVars
+from advisor.state import BUSY, ResultVars
 
 ROUTE = "/r/[result_id]"
 DELETE_ROUTE = "/r/[result_id]/delete"
@@ -31,12 +30,21 @@ def _id_from_path(path: str) -> uuid.UUID | None:
     return None
 
 
+def unavailable_message(done: str, fault: db.DatabaseUnavailable) -> str:
+    """What a person reads when the database could not do what they asked, and what to do."""
+    if fault.fault == "busy":
+        return BUSY
+    return f"The saved result could not be {done} just now: {fault.reason}. Please try again later."
+
+
 class SavedState(ResultVars, rx.State):
     """One saved result: its answers text (everything else derives from it) and when it was
     saved. Loaded from the database on each visit; nothing here is kept in the browser."""
 
     found: bool = False
     loaded: bool = False
+    # Why the saved result could not be read just now (the database busy or unavailable).
+    problem: str = ""
     saved_on: str = ""
     saved_recommended: str = ""
     saved_evidence_version: str = ""
@@ -52,13 +60,18 @@ class SavedState(ResultVars, rx.State):
         return EXIT_POINT_NAMES.get(self.saved_recommended, "")
 
     @rx.event
-    def load(self) -> None:
+    async def load(self) -> None:
         self.loaded = False
+        self.problem = ""
         assessment_id = _id_from_path(self.router.url.path)
         record = None
         if assessment_id is not None:
-            with Session(db.default_engine()) as session:
-                record = db.get_assessment(session=session, assessment_id=assessment_id)
+            try:
+                record = await db.run(
+                    lambda session: db.get_assessment(session=session, assessment_id=assessment_id)
+                )
+            except db.DatabaseUnavailable as fault:
+                self.problem = unavailable_message("opened", fault)
         self.found = record is not None
         if record is None:
             self.stored = ""
@@ -74,23 +87,28 @@ class SavedState(ResultVars, rx.State):
 class DeleteState(rx.State):
     """Deleting a saved result: the token comes in the link, and a button confirms."""
 
-    outcome: str = ""  # "", "deleted", "not_found", "forbidden"
+    outcome: str = ""  # "", "deleted", "not_found", "forbidden", "unavailable"
+    problem: str = ""
 
     @rx.event
     def reset_outcome(self) -> None:
         self.outcome = ""
 
     @rx.event
-    def confirm(self) -> None:
+    async def confirm(self) -> None:
         assessment_id = _id_from_path(self.router.url.path)
         token = self.router.url.query_parameters.get("token", "")
         if assessment_id is None:
             self.outcome = "not_found"
             return
-        with Session(db.default_engine()) as session:
-            self.outcome = db.delete_assessment(
-                session=session, assessment_id=assessment_id, token=token
+        try:
+            self.outcome = await db.run(
+                lambda session: db.delete_assessment(
+                    session=session, assessment_id=assessment_id, token=token
+                )
             )
+        except db.DatabaseUnavailable as fault:
+            self.outcome, self.problem = "unavailable", unavailable_message("deleted", fault)
 
 
 def _saved_actions() -> rx.Component:
@@ -150,22 +168,43 @@ def _not_found() -> rx.Component:
     )
 
 
+def _unavailable() -> rx.Component:
+    return rx.box(
+        rx.heading("The saved result cannot be shown just now", as_="h1", size="7"),
+        rx.text(SavedState.problem, as_="p", role="alert", id="saved-problem"),
+    )
+
+
 def saved() -> rx.Component:
     """The page at /r/<id>."""
     return page(
         rx.cond(
             SavedState.loaded,
             rx.cond(
-                SavedState.found,
-                rx.box(
-                    _banner(),
-                    result_view(SavedState, _saved_actions(), _saved_actions()),
+                SavedState.problem != "",
+                _unavailable(),
+                rx.cond(
+                    SavedState.found,
+                    rx.box(
+                        _banner(),
+                        result_view(SavedState, _saved_actions(), _saved_actions()),
+                    ),
+                    _not_found(),
                 ),
-                _not_found(),
             ),
             rx.box(min_height=styles.RESULT_MIN_HEIGHT, aria_busy="true"),
         ),
         wide=True,
+    )
+
+
+def _delete_button() -> rx.Component:
+    return rx.button(
+        "Delete the saved result",
+        on_click=DeleteState.confirm,
+        color_scheme="red",
+        variant="outline",
+        type="button",
     )
 
 
@@ -194,6 +233,13 @@ def delete() -> rx.Component:
                 ),
             ),
             (
+                "unavailable",
+                rx.box(
+                    rx.text(DeleteState.problem, as_="p", role="alert", id="delete-outcome"),
+                    _delete_button(),
+                ),
+            ),
+            (
                 "not_found",
                 rx.text(
                     "There is no saved result with this link (it may already be deleted).",
@@ -207,13 +253,7 @@ def delete() -> rx.Component:
                     "Deleting removes the saved answers and result for good. Anyone with the "
                     "saved link will no longer be able to open it."
                 ),
-                rx.button(
-                    "Delete the saved result",
-                    on_click=DeleteState.confirm,
-                    color_scheme="red",
-                    variant="outline",
-                    type="button",
-                ),
+                _delete_button(),
             ),
         ),
     )
