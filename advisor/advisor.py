@@ -26,6 +26,7 @@ from advisor.api import (  # noqa: E402
     body_limit,
     build_script_hashes,
     connect_sources,
+    connection_limit,
     create_api,
     mount_api,
     security_headers,
@@ -74,6 +75,7 @@ app = AdvisorApp(
     api_transformer=[
         mount_api(api),
         body_limit(),
+        connection_limit(LIMITS),
         allowed_hosts(settings.host_names(API_URL)),
         security_headers(
             settings.frame_ancestors,

@@ -581,6 +581,32 @@ def allowed_hosts(hosts: Iterable[str]):
     return wrap
 
 
+def connection_limit(limits: Limits):
+    """ASGI middleware refusing a client's new websocket connections past its allowance
+    (Limits.connections) before they are accepted, so before any session is built for them.
+    The frontend retries a refused connection by itself, with a growing delay."""
+
+    def wrap(app):
+        async def asgi(scope, receive, send):
+            if scope["type"] == "websocket":
+                peer = (scope.get("client") or (None,))[0]
+                forwarded = next(
+                    (
+                        v.decode("latin-1")
+                        for k, v in scope.get("headers", [])
+                        if k == b"x-forwarded-for"
+                    ),
+                    None,
+                )
+                if limits.connections.hit(limits.key(peer, forwarded)) > 0:
+                    return await send({"type": "websocket.close", "code": 1008})
+            return await app(scope, receive, send)
+
+        return asgi
+
+    return wrap
+
+
 MAX_BODY_BYTES = 64 * 1024
 
 

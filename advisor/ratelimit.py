@@ -90,6 +90,9 @@ class Limits:
     """The advisor's limits, one process-wide set shared by the API and the web app."""
 
     saves: RateLimiter
+    # New websocket connections: each one builds a session (a few milliseconds of the worker),
+    # so a client opening them in a loop is slowed before it costs anyone else.
+    connections: RateLimiter
     sign_in_failures: RateLimiter
     # Failed sign-ins of every client together: a guesser spread over many addresses.
     sign_in_failures_everyone: RateLimiter
@@ -100,6 +103,7 @@ class Limits:
         cls,
         *,
         saves_per_minute: int,
+        connections_per_minute: int = 120,
         sign_in_failures_per_10_minutes: int = 10,
         sign_in_failures_everyone_per_10_minutes: int = 100,
         trusted_proxies: str = "",
@@ -107,6 +111,7 @@ class Limits:
     ) -> Limits:
         return cls(
             saves=RateLimiter(saves_per_minute, 60, clock=clock),
+            connections=RateLimiter(connections_per_minute, 60, clock=clock),
             sign_in_failures=RateLimiter(sign_in_failures_per_10_minutes, 600, clock=clock),
             sign_in_failures_everyone=RateLimiter(
                 sign_in_failures_everyone_per_10_minutes, 600, max_keys=1, clock=clock

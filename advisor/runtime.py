@@ -14,5 +14,7 @@ CONTENT = load_content(settings.content_dir)
 assessment = cached_builder(CONTENT, size=256)
 # Rate limits of this process, shared by the API and the web app's handlers.
 LIMITS = Limits.create(
-    saves_per_minute=settings.saves_per_minute, trusted_proxies=settings.trusted_proxies
+    saves_per_minute=settings.saves_per_minute,
+    connections_per_minute=settings.connections_per_minute,
+    trusted_proxies=settings.trusted_proxies,
 )

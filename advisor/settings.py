@@ -59,6 +59,13 @@ class Settings(BaseSettings):
         description="Saved results one client may store per minute (API and web app); more are "
         "refused with 429 / a 'try again later' message.",
     )
+    connections_per_minute: int = Field(
+        default=120,
+        ge=1,
+        description="New websocket connections (page loads, reconnections) one client may open "
+        "per minute; more are refused until the next is due, and the page retries by itself. "
+        "Generous, for the many people one school's network address may stand for.",
+    )
     trusted_proxies: str = Field(
         default="",
         description="Comma-separated addresses or networks of reverse proxies whose "

@@ -84,6 +84,9 @@ class Tab:
     port: int
     router_data: dict[str, Any]
     token: str = field(default_factory=lambda: str(uuid.uuid4()))
+    # Sent with the upgrade request besides a browser's own: X-Forwarded-For, say, to stand for
+    # a visitor behind a proxy.
+    headers: list[tuple[str, str]] = field(default_factory=list)
     updates: asyncio.Queue[Update] = field(default_factory=asyncio.Queue)
     pongs: asyncio.Queue[float] = field(default_factory=asyncio.Queue)
     _reader: asyncio.StreamReader | None = None
@@ -104,7 +107,7 @@ class Tab:
                 target=target,
                 subprotocols=[SUBPROTOCOL],
                 extensions=[extension() for extension in EXTENSIONS],
-                extra_headers=[("origin", origin), *BROWSER_HEADERS],
+                extra_headers=[("origin", origin), *BROWSER_HEADERS, *self.headers],
             )
         )
         await self._handshake()

@@ -156,6 +156,7 @@ def start_server(
     # Every test client is 127.0.0.1: the bursts of saves in the reliability tests are one
     # "client" far past a person's allowance. The limit itself is tested in-process.
     env.setdefault("ADVISOR_SAVES_PER_MINUTE", "100000")
+    env.setdefault("ADVISOR_CONNECTIONS_PER_MINUTE", "100000")
     if extra_env:
         if DATABASE_URL_NAMES & extra_env.keys():
             env.pop("ADVISOR_DATABASE_URL")

@@ -410,3 +410,40 @@ def test_the_module_is_pure():
     source = Path(ratelimit.__file__).read_text()
     assert "reflex" not in source and "fastapi" not in source and "starlette" not in source
     assert api_module.Limits is Limits
+
+
+def test_a_clients_new_websockets_past_its_allowance_are_refused_before_any_session():
+    from advisor.api import connection_limit
+
+    limits = Limits.create(
+        saves_per_minute=30, connections_per_minute=3, trusted_proxies="10.0.0.5"
+    )
+    reached: list[str] = []
+
+    async def reflex(scope, receive, send):
+        reached.append(scope["client"][0])
+        await send({"type": "websocket.accept"})
+
+    app = connection_limit(limits)(reflex)
+
+    def connect(peer: str, forwarded: str | None = None) -> str:
+        headers = [(b"x-forwarded-for", forwarded.encode())] if forwarded else []
+        sent: list[dict] = []
+
+        async def send(message):
+            sent.append(message)
+
+        async def receive():
+            return {"type": "websocket.connect"}
+
+        scope = {"type": "websocket", "path": "/_event/", "client": (peer, 1), "headers": headers}
+        call(app(scope, receive, send))
+        return sent[0]["type"]
+
+    assert [connect("203.0.113.7") for _ in range(4)] == ["websocket.accept"] * 3 + [
+        "websocket.close"
+    ]
+    assert reached == ["203.0.113.7"] * 3  # the refused one never reached Reflex
+    assert connect("198.51.100.2") == "websocket.accept"  # another client has its own allowance
+    # Behind the trusted proxy, each forwarded client counts apart; the proxy itself is no one.
+    assert [connect("10.0.0.5", f"192.0.2.{n}") for n in range(5)] == ["websocket.accept"] * 5
