@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import api, engine, pageload, saves, sessions
+from bench import abuse, api, engine, pageload, saves, sessions
 
 OUT = Path(__file__).resolve().parent / "out"
 BENCHMARKS: dict[str, Callable[[], dict[str, Any]]] = {
@@ -20,6 +20,7 @@ BENCHMARKS: dict[str, Callable[[], dict[str, Any]]] = {
     "saves": saves.run,
     "sessions": sessions.run,
     "pageload": pageload.run,
+    "abuse": abuse.run,
 }
 
 Row = tuple[str, str, str, str]
@@ -174,12 +175,79 @@ def _pageload_rows(p: dict[str, Any]) -> list[Row]:
     ]
 
 
+ATTACKS = {
+    "stored": "stored answers and links",
+    "api": "invalid API bodies",
+    "sessions": "throwaway sessions",
+}
+
+
+def _abuse_rows(a: dict[str, Any]) -> list[Row]:
+    base = a["windows"]["baseline"]
+    rows: list[Row] = [
+        (
+            "abuse: no attacker, health probe's longest wait",
+            f"{base['probe_max_ms']:.0f} ms",
+            "",
+            "",
+        ),
+        (
+            f"abuse: no attacker, {a['visitors']} visitors' answer p50 / p90",
+            f"{base['round_trip_p50_ms']:.1f} / {base['round_trip_p90_ms']:.1f} ms",
+            "",
+            "",
+        ),
+    ]
+    for kind, name in ATTACKS.items():
+        w = a["windows"][kind]
+        rows += [
+            (
+                f"abuse: {name}, health probe's longest wait",
+                f"{w['probe_max_ms']:.0f} ms",
+                f"< {a['target_probe_ms']:.0f} ms",
+                _met(w["probe_max_ms"] < a["target_probe_ms"] and not w["probe_failures"]),
+            ),
+            (
+                f"abuse: {name}, visitors' answer p50 / p90",
+                f"{w['round_trip_p50_ms']:.1f} / {w['round_trip_p90_ms']:.1f} ms",
+                "",
+                "",
+            ),
+            (
+                f"abuse: {name}, worst visitor's median / own baseline",
+                f"{w['worst_visitor_ratio']:.2f}x",
+                f"< {a['target_round_trip_ratio']:.0f}x",
+                _met(w["worst_visitor_ratio"] < a["target_round_trip_ratio"]),
+            ),
+        ]
+    memory = a["memory"]
+    rows.append(
+        (
+            f"abuse: worker RSS, {a['throwaway_sessions']} throwaway sessions x2 "
+            "(before / closed / expired / closed / expired)",
+            " / ".join(f"{m['rss_mb']:.0f}" for m in memory.values()) + " MB",
+            "",
+            "",
+        )
+    )
+    rows.append(
+        (
+            "abuse: session files on disk, same moments",
+            " / ".join(str(m["state_files"]) for m in memory.values()),
+            "",
+            "",
+        )
+    )
+    return rows
+
+
 ROWS: dict[str, Callable[[dict[str, Any]], list[Row]]] = {
     "engine": _engine_rows,
     "api": _api_rows,
     "saves": _saves_rows,
     "sessions": _sessions_rows,
     "pageload": _pageload_rows,
+    "abuse": _abuse_rows,
 }
 
 
