@@ -11,18 +11,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import threading
 import time
 import uuid
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlencode
 
-import httpx
 import pytest
 from servers import TEST_SERVER_DIR, Server, running_server
 
 from advisor.state import LINK_REFUSED, STORED_REFUSED, AnswersState
+from bench.abuse import Probe
 from bench.client import ProtocolError, Tab
 from bench.sessions import Build
 
@@ -34,8 +33,8 @@ WORKDIR = TEST_SERVER_DIR / "events"
 ANSWERS = AnswersState.get_full_name()
 STORED = f"{ANSWERS}.stored_rx_state_"
 ASSESS = {"pathname": "/assess/", "asPath": "/assess/", "query": {}}
-# What one probe may wait while an attack runs: a stall of the event loop shows up here.
-MAX_PROBE_WAIT_S = 0.3
+# What one probe may wait while an attack runs (ms): a stall of the event loop shows up here.
+MAX_PROBE_WAIT_MS = 300.0
 
 
 @pytest.fixture(scope="module")
@@ -48,41 +47,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 @pytest.fixture(scope="module")
 def build(server: Server) -> Build:
     return Build.read(WORKDIR / "web")
-
-
-class Probe:
-    """Asks /api/v1/health every 100 ms in a thread; remembers the longest wait."""
-
-    def __init__(self, url: str) -> None:
-        self.url = f"{url}/api/v1/health"
-        self.waits: list[float] = []
-        self.failures = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        with httpx.Client(timeout=10) as http:
-            while not self._stop.is_set():
-                started = time.perf_counter()
-                try:
-                    ok = http.get(self.url).status_code == 200
-                except httpx.HTTPError:
-                    ok = False
-                self.waits.append(time.perf_counter() - started)
-                self.failures += not ok
-                self._stop.wait(0.1)
-
-    def __enter__(self) -> Probe:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self._stop.set()
-        self._thread.join(timeout=15)
-
-    @property
-    def longest(self) -> float:
-        return max(self.waits, default=0.0)
 
 
 async def _updates(tab: Tab, seconds: float = 3.0) -> list[dict[str, Any]]:
@@ -114,6 +78,14 @@ def _result_route(query: dict[str, str]) -> dict[str, Any]:
     return {"pathname": "/result/", "asPath": "/result/?" + urlencode(query), "query": query}
 
 
+async def _state_at(server: Server, build: Build, route: dict[str, Any]) -> dict[str, Any]:
+    """What a page opened at `route` (with nothing stored) is sent of the answers state."""
+    tab = await _open(server, build, route=route)
+    state = _merged(await _updates(tab))
+    await tab.close()
+    return state
+
+
 def _merged(deltas: list[dict[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for delta in deltas:
@@ -137,7 +109,7 @@ def test_a_stored_value_far_longer_than_answers_is_dropped_and_stalls_nobody(ser
         assert state["stored_rx_state_"] == "" and state["link_problem_rx_state_"] == (
             STORED_REFUSED
         )
-    assert probe.failures == 0 and probe.longest < MAX_PROBE_WAIT_S, probe.longest
+    assert probe.failures == 0 and max(probe.waits) < MAX_PROBE_WAIT_MS, max(probe.waits)
 
 
 def test_a_message_over_the_limit_closes_only_that_socket(server, build):
@@ -166,20 +138,14 @@ def test_a_message_over_the_limit_closes_only_that_socket(server, build):
         refused, state = asyncio.run(scenario())
     assert refused, "a 1 MB message was accepted"
     assert "healthcare_background=yes" in state["stored_rx_state_"]
-    assert probe.failures == 0 and probe.longest < MAX_PROBE_WAIT_S, probe.longest
+    assert probe.failures == 0 and max(probe.waits) < MAX_PROBE_WAIT_MS, max(probe.waits)
 
 
 def test_a_link_far_longer_than_any_real_one_gives_a_notice(server, build):
     query = {"healthcare_background": "yes", "motivations": "leadership," * 600}
     route = _result_route(query)
 
-    async def scenario() -> dict[str, Any]:
-        tab = await _open(server, build, route=route)
-        state = _merged(await _updates(tab))
-        await tab.close()
-        return state
-
-    state = asyncio.run(scenario())
+    state = asyncio.run(_state_at(server, build, route))
     assert state["link_problem_rx_state_"] == LINK_REFUSED
     assert state.get("stored_rx_state_", "audience=self") == "audience=self"
 
@@ -195,13 +161,7 @@ def test_a_link_repeating_a_reason_still_gives_the_result(server, build):
     route = _result_route(query)
     before = server.log()
 
-    async def scenario() -> dict[str, Any]:
-        tab = await _open(server, build, route=route)
-        state = _merged(await _updates(tab))
-        await tab.close()
-        return state
-
-    state = asyncio.run(scenario())
+    state = asyncio.run(_state_at(server, build, route))
     assert state["complete_rx_state_"] is True and state["recommended_rx_state_"]
     assert "motivations=leadership&" in state["stored_rx_state_"]
     assert "Traceback" not in server.log()[len(before) :]
