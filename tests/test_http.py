@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import hashlib
 import warnings
 from pathlib import Path
 
 import pytest
+from async_calls import call
 
 from advisor import db
 from advisor.api import (
@@ -118,7 +118,7 @@ def frame_ancestors_for(path: str) -> list[str]:
         "query_string": b"",
         "headers": [(b"host", b"localhost")],
     }
-    asyncio.run(app(scope, receive, send))
+    call(app(scope, receive, send))
     headers = dict(sent[0]["headers"])
     return directives(headers[b"content-security-policy"].decode())["frame-ancestors"]
 

@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
+from async_calls import call
 from servers import TEST_SERVER_DIR, Server, running_server
 
 from advisor.state import LINK_REFUSED, STORED_REFUSED, AnswersState
@@ -104,7 +105,7 @@ def test_a_stored_value_far_longer_than_answers_is_dropped_and_stalls_nobody(ser
         return seen
 
     with Probe(server.url) as probe:
-        seen = asyncio.run(attack())
+        seen = call(attack())
     for state in seen:
         assert state["stored_rx_state_"] == "" and state["link_problem_rx_state_"] == (
             STORED_REFUSED
@@ -135,7 +136,7 @@ def test_a_message_over_the_limit_closes_only_that_socket(server, build):
         return refused, state
 
     with Probe(server.url) as probe:
-        refused, state = asyncio.run(scenario())
+        refused, state = call(scenario())
     assert refused, "a 1 MB message was accepted"
     assert "healthcare_background=yes" in state["stored_rx_state_"]
     assert probe.failures == 0 and max(probe.waits) < MAX_PROBE_WAIT_MS, max(probe.waits)
@@ -145,7 +146,7 @@ def test_a_link_far_longer_than_any_real_one_gives_a_notice(server, build):
     query = {"healthcare_background": "yes", "motivations": "leadership," * 600}
     route = _result_route(query)
 
-    state = asyncio.run(_state_at(server, build, route))
+    state = call(_state_at(server, build, route))
     assert state["link_problem_rx_state_"] == LINK_REFUSED
     assert state.get("stored_rx_state_", "audience=self") == "audience=self"
 
@@ -161,7 +162,7 @@ def test_a_link_repeating_a_reason_still_gives_the_result(server, build):
     route = _result_route(query)
     before = server.log()
 
-    state = asyncio.run(_state_at(server, build, route))
+    state = call(_state_at(server, build, route))
     assert state["complete_rx_state_"] is True and state["recommended_rx_state_"]
     assert "motivations=leadership&" in state["stored_rx_state_"]
     assert "Traceback" not in server.log()[len(before) :]
@@ -192,7 +193,7 @@ def test_forged_events_are_logged_on_one_line_each_and_capped(server, build):
         return sent
 
     before = len(server.log())
-    sent = asyncio.run(scenario())
+    sent = call(scenario())
     time.sleep(0.5)
     written = server.log()[before:]
     assert "FORGED" in written  # the events were logged, escaped
@@ -222,7 +223,7 @@ def test_closed_pages_sessions_are_forgotten_after_the_idle_time(server, build):
             await tab.close()
 
     known = files()
-    asyncio.run(scenario())
+    call(scenario())
     written = files() - known
     assert len(written) >= 10
     deadline = time.monotonic() + IDLE_SECONDS * 3 + 10
