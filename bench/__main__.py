@@ -223,7 +223,7 @@ def _abuse_rows(a: dict[str, Any]) -> list[Row]:
     memory = a["memory"]
     rows.append(
         (
-            f"abuse: worker RSS, {a['throwaway_sessions']} throwaway sessions x2 "
+            f"abuse: worker RSS, {a['memory_sessions']} closed sessions x2 "
             "(before / closed / expired / closed / expired)",
             " / ".join(f"{m['rss_mb']:.0f}" for m in memory.values()) + " MB",
             "",
