@@ -264,7 +264,9 @@ class AnswersState(ResultVars, rx.State):
     def _save(self, answers: Any) -> None:
         text = encode(answers)
         if text != self.stored:
-            self.saved_id = self.saved_token = self.save_error = ""
+            # The saved result keeps the answers it was saved with; and a notice about answers
+            # a link or the browser held is out of date once the person changes one.
+            self.saved_id = self.saved_token = self.save_error = self.link_problem = ""
         self.stored = text
 
     @rx.event

@@ -147,3 +147,19 @@ def section(heading_id: str, heading: str, *children: rx.Component, **props) -> 
 
 def paragraph(*children: rx.Component | str, **props) -> rx.Component:
     return rx.text(*children, as_="p", margin_bottom=styles.SPACE_M, **props)
+
+
+def answers_notice(message: rx.Var) -> rx.Component:
+    """Why some or all of the answers a link or the browser's storage held were not used; shown
+    only when there is something to say. High contrast: amber text on its soft background is
+    4.2:1, under the 4.5:1 body text needs."""
+    return rx.cond(
+        message != "",
+        rx.callout(
+            message,
+            color_scheme="amber",
+            high_contrast=True,
+            role="status",
+            margin_bottom=styles.SPACE_M,
+        ),
+    )

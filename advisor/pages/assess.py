@@ -6,7 +6,7 @@ import reflex as rx
 from reflex.event import EventHandler, EventType
 
 from advisor import styles
-from advisor.components.layout import page
+from advisor.components.layout import answers_notice, page
 from advisor.rules import Question
 from advisor.runtime import CONTENT
 from advisor.state import AnswersState as S
@@ -260,6 +260,6 @@ def assess() -> rx.Component:
             margin_bottom=styles.SPACE_S,
         ),
         kept_note(S.start_again),
-        rx.cond(S.link_problem != "", rx.callout(S.link_problem, color_scheme="amber")),
+        answers_notice(S.link_problem),
         questionnaire(see_result=see_result_link()),
     )

@@ -7,7 +7,7 @@ from reflex.event import EventHandler, EventType
 
 from advisor import styles
 from advisor.components.evidence_parts import quote_card
-from advisor.components.layout import page, paragraph, section
+from advisor.components.layout import answers_notice, page, paragraph, section
 from advisor.evidence import STRENGTH_LABELS, Outcome
 from advisor.runtime import CONTENT
 from advisor.state import AnswersState as S
@@ -498,7 +498,7 @@ def result_view(
 def result() -> rx.Component:
     """The page at /result."""
     return page(
-        rx.cond(S.link_problem != "", rx.callout(S.link_problem, color_scheme="amber")),
+        answers_notice(S.link_problem),
         rx.cond(
             rx.State.is_hydrated,
             result_view(S, live_actions(), live_ineligible_actions()),
