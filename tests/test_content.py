@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -19,22 +18,11 @@ from advisor.evidence import EXIT_POINTS
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
-# The study's full text is beside the project (../shared/study), never copied into it.
-STUDY_DIR = Path(os.environ.get("ADVISOR_STUDY_DIR", ROOT.parent / "shared" / "study"))
 
 
 @pytest.fixture(scope="module")
 def content():
     return load_content(CONTENT)
-
-
-def study_text() -> str:
-    """The paper as one line: hyphenation at line ends undone, whitespace collapsed."""
-    papers = sorted(STUDY_DIR.glob("*.txt"))
-    assert papers, f"the study's text is expected in {STUDY_DIR} (set ADVISOR_STUDY_DIR)"
-    text = papers[0].read_text(encoding="utf-8")
-    text = re.sub(r"-[ \t]*\n\s*", "", text)
-    return re.sub(r"\s+", " ", text)
 
 
 # --- The shipped content -------------------------------------------------------------------
@@ -50,8 +38,8 @@ def test_shipped_content_loads_with_everything_the_study_has(content):
     assert content.evidence_version.startswith(content.study.version + "+")
 
 
-def test_every_quotation_is_verbatim_in_the_study_with_its_code():
-    paper = study_text()
+def test_every_quotation_is_verbatim_in_the_study_with_its_code(study_text):
+    paper = study_text
     quotations = yaml.safe_load((CONTENT / "quotations.yaml").read_text(encoding="utf-8"))
     for quote in quotations["quotations"]:
         # Each quotation is printed immediately before its speaker's code in brackets.
@@ -81,8 +69,8 @@ def test_table_2_is_encoded_as_printed(content):
     assert len(groups["workplace"]) == 12
 
 
-def test_the_numbers_in_the_study_facts_appear_in_the_paper(content):
-    paper = study_text()
+def test_the_numbers_in_the_study_facts_appear_in_the_paper(content, study_text):
+    paper = study_text
     growth = content.study.provider_growth
     assert f"from {growth.worldwide.start} to {growth.worldwide.end} globally" in paper
     assert f"from {growth.uk.start} to {growth.uk.end} in the United Kingdom" in paper
@@ -358,3 +346,27 @@ def test_an_admissions_team_can_point_the_advisor_at_its_own_copy(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert "our-copy.2+" in done.stdout
+
+
+# --- Where the study's text comes from (tests/conftest.py) --------------------------------------
+
+
+def test_the_studys_folder_comes_from_the_variable_or_sits_beside_the_project(tmp_path):
+    from conftest import ROOT as PROJECT
+    from conftest import study_dir
+
+    assert study_dir({}) == PROJECT.parent / "shared" / "study"
+    assert study_dir({"ADVISOR_STUDY_DIR": str(tmp_path)}) == tmp_path
+
+
+def test_without_the_studys_text_the_tests_say_they_did_not_run_unless_ci(tmp_path):
+    from conftest import read_study, study_missing
+
+    assert read_study(tmp_path) is None and read_study(tmp_path / "absent") is None
+    fail, why = study_missing(tmp_path, {})
+    assert not fail and why.startswith("not run") and "ADVISOR_STUDY_DIR" in why
+    assert str(tmp_path) in why
+    fail, why = study_missing(tmp_path, {"CI": "true"})
+    assert fail and "must run" in why and "ADVISOR_STUDY_DIR" in why
+    (tmp_path / "paper.txt").write_text("A hyphen-\n  ated line\n\nand  more", encoding="utf-8")
+    assert read_study(tmp_path) == "A hyphenated line and more"
