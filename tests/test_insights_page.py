@@ -7,7 +7,6 @@ import json
 from collections.abc import Callable
 
 import pytest
-from async_calls import call
 from sqlmodel import Session
 
 from advisor import db
@@ -17,6 +16,7 @@ from advisor.pages.insights import InsightsState
 from advisor.profile import Profile
 from advisor.runtime import CONTENT
 from advisor.settings import settings
+from tests.utils.async_calls import call
 
 TOKEN = "a-long-random-admin-token-for-the-tests"
 CERTIFICATE = Profile(
@@ -38,13 +38,10 @@ DIPLOMA = Profile(
 
 
 @pytest.fixture
-def engine(tmp_path, monkeypatch):
+def engine(sqlite_engine, monkeypatch):
     """A fresh, migrated SQLite database that the page's handlers read."""
-    url = f"sqlite:///{tmp_path / 'insights.db'}"
-    db.migrate(url)
-    monkeypatch.setattr(db, "default_engine", lambda: db.engine_for(url))
-    yield db.engine_for(url)
-    db.engine_for(url).dispose()
+    monkeypatch.setattr(db, "default_engine", lambda: sqlite_engine)
+    return sqlite_engine
 
 
 @pytest.fixture

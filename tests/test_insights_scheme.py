@@ -13,6 +13,7 @@ import itertools
 from collections import Counter
 from collections.abc import Iterator
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -235,6 +236,7 @@ def _open_tables(published, total, names, pools, dimension) -> Iterator[dict[str
             yield table
 
 
+@pytest.mark.slow
 @settings(max_examples=120, deadline=None)
 @given(
     # Saved so far: just short of a whole step, so that the next save completes one.
