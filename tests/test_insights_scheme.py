@@ -87,6 +87,7 @@ def tables(published: dict[str, range], total: int, names: list[str]) -> Iterato
 # One reading
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None)
 @given(records)
 def test_no_small_cell_can_be_worked_out_from_one_reading(rows):
