@@ -48,6 +48,13 @@ def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
     db.engine_for(url).dispose()
 
 
+@pytest.fixture
+def web_engine(sqlite_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Engine:
+    """`sqlite_engine`, made the database the pages' event handlers read and write."""
+    monkeypatch.setattr(db, "default_engine", lambda: sqlite_engine)
+    return sqlite_engine
+
+
 @pytest.fixture(scope="session")
 def study_text() -> str:
     """The study's full text, for the tests that check the content against it."""

@@ -13,7 +13,7 @@ from reflex import constants
 from reflex.istate.data import RouterData
 
 from advisor import api as api_module
-from advisor import db, ratelimit, worker
+from advisor import ratelimit, worker
 from advisor import state as state_module
 from advisor.api import create_api
 from advisor.pages import insights as insights_page
@@ -277,10 +277,9 @@ def limits(monkeypatch) -> Limits:
 
 
 @pytest.fixture
-def web_db(sqlite_engine, monkeypatch):
-    monkeypatch.setattr(db, "default_engine", lambda: sqlite_engine)
+def web_db(web_engine, monkeypatch):
     monkeypatch.setattr(settings, "admin_token", TOKEN)
-    return sqlite_engine
+    return web_engine
 
 
 def from_address(state, address: str, forwarded_for: str | None = None):
