@@ -16,7 +16,9 @@ from fastapi.responses import Response
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from advisor.api import SMALLEST_422_BYTES, create_api, mount_api
+from advisor.api import create_api
+from advisor.api.errors import SMALLEST_422_BYTES
+from advisor.asgi import mount_api
 from advisor.content import load_content
 from advisor.rules import Profile, recommend
 

@@ -11,14 +11,14 @@ import pytest
 from async_calls import call
 
 from advisor import db
-from advisor.api import (
+from advisor.api import create_api
+from advisor.asgi import (
     MAX_BODY_BYTES,
     PERMISSIONS_POLICY,
     allowed_hosts,
     body_limit,
     build_script_hashes,
     connect_sources,
-    create_api,
     inline_script_hashes,
     route_of,
     security_headers,

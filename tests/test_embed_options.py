@@ -9,7 +9,7 @@ import pytest
 from reflex_components_radix.themes.base import LiteralAccentColor
 
 from advisor import styles
-from advisor.embedding import ACCENT_COLORS, NO_ORIGIN, accent_overrides, embed_options
+from advisor.embed_options import ACCENT_COLORS, NO_ORIGIN, accent_overrides, embed_options
 from advisor.pages.embed import EmbedState
 
 DEFAULT = styles.ACCENT
