@@ -8,7 +8,9 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from advisor.rules import Profile, Question, Recommendation
+from advisor.profile import Profile
+from advisor.questions import Question
+from advisor.recommendation import Recommendation
 
 
 class Health(BaseModel):

@@ -7,7 +7,7 @@ from reflex.event import EventHandler, EventType
 
 from advisor import styles
 from advisor.components.layout import answers_notice, page
-from advisor.rules import Question
+from advisor.questions import Question
 from advisor.runtime import CONTENT
 from advisor.state import AnswersState as S
 
@@ -85,7 +85,7 @@ def _multiple(question: Question) -> rx.Component:
             option.label,
             checked=S.motivations.contains(option.value),
             # Bound argument: the checkbox's own checked value is not needed.
-            on_change=S.toggle_motivation(option.value),
+            on_change=S.toggle_choice(question.id, option.value),
             id=item_id,
             size="3",
             aria_describedby=f"{item_id}-help",

@@ -14,7 +14,7 @@ from advisor import styles
 from advisor.embed_options import accent_overrides, embed_options
 from advisor.pages.assess import kept_note, questionnaire
 from advisor.pages.result import live_actions, live_ineligible_actions, result_view
-from advisor.runtime import CONTENT, assessment
+from advisor.runtime import CONTENT, view_of
 from advisor.state import AnswersState as S
 from advisor.state import keep_alive_start
 
@@ -66,7 +66,7 @@ class EmbedState(rx.State):
         """The review's "See the result": the result replaces the questions in the same frame,
         and the embedding page hears which exit point was suggested (assets/embed-frame.js)."""
         answers = await self.get_state(S)
-        view = assessment(answers.stored)
+        view = view_of(answers.stored)
         if not view.complete:
             # Only a stale review gets here: go to the first question still to answer.
             answers.position = str(view.ask.index(view.missing[0]) if view.missing else 0)

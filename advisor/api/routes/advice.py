@@ -10,7 +10,9 @@ from advisor.api.errors import INVALID_FIELD, json_body_as, json_body_schema
 from advisor.api.routes import API_V1
 from advisor.api.schemas import QuestionsOut
 from advisor.content import Content
-from advisor.rules import Profile, Recommendation, recommend_json
+from advisor.engine import recommend_json
+from advisor.profile import Profile
+from advisor.recommendation import Recommendation
 
 JSON = "application/json"
 
@@ -32,7 +34,7 @@ async def recommendations(request: Request) -> Response:
     # written as JSON from parts encoded once. Anything but a valid profile is answered exactly
     # as FastAPI answers an invalid `Profile` body.
     profile = json_body_as(Profile, await request.body(), request.headers.get("content-type"))
-    return Response(recommend_json(profile, content_of(request)), media_type=JSON)
+    return Response(recommend_json(profile, content_of(request).compiled_rules), media_type=JSON)
 
 
 @router.get(

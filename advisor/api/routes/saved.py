@@ -14,7 +14,8 @@ from advisor.api.errors import INVALID_FIELD
 from advisor.api.routes import API_V1
 from advisor.api.schemas import Problem, SavedAssessment, StoredAssessment
 from advisor.embed_options import origin_of
-from advisor.rules import Profile, recommend
+from advisor.engine import recommend
+from advisor.profile import Profile
 
 router = APIRouter(prefix=f"{API_V1}/assessments", tags=["saved results"])
 
@@ -37,8 +38,8 @@ def save(
     content: LoadedContent,
     origin: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> SavedAssessment:
-    result = recommend(profile, content)
-    record, delete_token = db.save_assessment(
+    result = recommend(profile, content.compiled_rules)
+    record, delete_token = db.save_result(
         session=s, profile=profile, result=result, origin=origin_of(origin, "api")
     )
     path = f"/r/{record.id}"
@@ -60,7 +61,7 @@ def save(
     summary="A saved result",
 )
 def get_saved(assessment_id: uuid.UUID, s: DbSession, content: LoadedContent) -> StoredAssessment:
-    record = db.get_assessment(session=s, assessment_id=assessment_id)
+    record = db.get_result(session=s, result_id=assessment_id)
     if record is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "No saved result has this id.")
     answers = record.profile()
@@ -71,7 +72,7 @@ def get_saved(assessment_id: uuid.UUID, s: DbSession, content: LoadedContent) ->
         recommended=record.recommended,
         confidence=record.confidence,
         evidence_version=record.evidence_version,
-        current=recommend(answers, content),
+        current=recommend(answers, content.compiled_rules),
     )
 
 
@@ -93,7 +94,7 @@ def delete_saved(
             status.HTTP_403_FORBIDDEN,
             "The delete token is missing: send it as the X-Delete-Token header.",
         )
-    outcome = db.delete_assessment(session=s, assessment_id=assessment_id, token=given)
+    outcome = db.delete_result(session=s, result_id=assessment_id, token=given)
     if outcome == "not_found":
         raise HTTPException(status.HTTP_404_NOT_FOUND, "No saved result has this id.")
     if outcome == "forbidden":
