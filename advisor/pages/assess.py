@@ -83,7 +83,7 @@ def _multiple(question: Question) -> rx.Component:
         item_id = f"{question.id}-{option.value}"
         checkbox = rx.checkbox(
             option.label,
-            checked=S.motivations.contains(option.value),
+            checked=S.checked[question.id].contains(option.value),
             # Bound argument: the checkbox's own checked value is not needed.
             on_change=S.toggle_choice(question.id, option.value),
             id=item_id,
