@@ -21,13 +21,13 @@ except ContentError as exc:
     raise SystemExit(1) from exc
 
 from advisor import cors, styles  # noqa: E402 - only once the content is known to be valid
-from advisor.api import (  # noqa: E402
+from advisor.api import create_api  # noqa: E402
+from advisor.asgi import (  # noqa: E402
     allowed_hosts,
     body_limit,
     build_script_hashes,
     connect_sources,
     connection_limit,
-    create_api,
     mount_api,
     security_headers,
 )

@@ -8,7 +8,7 @@ import reflex as rx
 
 from advisor import db
 from advisor.answers import MAX_TEXT_CHARS, OVERSIZED, decode, encode, to_profile
-from advisor.embedding import AUDIENCE_PARAM
+from advisor.embed_options import AUDIENCE_PARAM
 from advisor.engine import recommend
 from advisor.profile import ANSWERS, AUDIENCES, MULTIPLE_CHOICE
 from advisor.ratelimit import retry_after_header

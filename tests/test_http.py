@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 
 from advisor import db
-from advisor.api import (
+from advisor.api import create_api
+from advisor.asgi import (
     MAX_BODY_BYTES,
     PERMISSIONS_POLICY,
     allowed_hosts,
     body_limit,
     build_script_hashes,
     connect_sources,
-    create_api,
     inline_script_hashes,
     route_of,
     security_headers,

@@ -379,7 +379,7 @@ def test_the_module_is_pure():
 
 
 def test_a_clients_new_websockets_past_its_allowance_are_refused_before_any_session():
-    from advisor.api import connection_limit
+    from advisor.asgi import connection_limit
 
     limits = Limits.create(
         saves_per_minute=30, connections_per_minute=3, trusted_proxies="10.0.0.5"

@@ -11,7 +11,7 @@ import json
 import reflex as rx
 
 from advisor import styles
-from advisor.embedding import accent_overrides, embed_options
+from advisor.embed_options import accent_overrides, embed_options
 from advisor.pages.assess import kept_note, questionnaire
 from advisor.pages.result import live_actions, live_ineligible_actions, result_view
 from advisor.runtime import CONTENT, view_of

@@ -29,7 +29,7 @@ from test_flow import (
 )
 
 from advisor import db, styles
-from advisor.embedding import ACCENT_COLORS
+from advisor.embed_options import ACCENT_COLORS
 from tests.utils.browser import (
     ROOT,
     WIDTHS,

@@ -1,11 +1,13 @@
-"""What a site embedding the advisor asks for in /embed's query string, checked (no Reflex)."""
+"""What a site embedding the advisor asks for in /embed's query string, checked (pure)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from advisor.api import origin_of
+# An embedding page's origin: scheme://host[:port], nothing else.
+ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$")
 
 # The audience a link or an embedding site asks for: `?for=` (landing page) or `?audience=`.
 AUDIENCE_PARAM = {"self": "self", "colleague": "supervisor", "supervisor": "supervisor"}
@@ -21,6 +23,13 @@ ACCENT_COLORS = ("indigo", "iris", "violet", "purple", "plum", "sky", "mint")
 
 # Recorded with a saved assessment when no valid embedding origin was given.
 NO_ORIGIN = "advisor"
+
+
+def origin_of(value: str | None, default: str) -> str:
+    """A valid origin from a request, or `default` ("advisor", "api")."""
+    if value and len(value) <= 255 and ORIGIN.match(value):
+        return value.lower()
+    return default
 
 
 @dataclass(frozen=True)

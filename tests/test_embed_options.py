@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
+from pathlib import Path
 from typing import get_args
 
 import pytest
 from reflex_components_radix.themes.base import LiteralAccentColor
 
 from advisor import styles
-from advisor.embedding import ACCENT_COLORS, NO_ORIGIN, accent_overrides, embed_options
+from advisor.embed_options import ACCENT_COLORS, NO_ORIGIN, accent_overrides, embed_options
 from advisor.pages.embed import EmbedState
 
 DEFAULT = styles.ACCENT
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.parametrize(
@@ -91,3 +95,14 @@ def test_embed_state_css_follows_the_accent():
     state.accent = "sky"
     assert state.accent_css.startswith(".embed-theme {")
     assert "var(--sky-11)" in state.accent_css
+
+
+def test_the_embed_options_need_no_web_framework_and_no_database():
+    """The /embed parameters are checked by plain Python: importing them loads neither the API's
+    framework nor the database layer (they once came with advisor.api's origin check)."""
+    heavy = "('fastapi', 'sqlmodel', 'sqlalchemy', 'reflex')"
+    check = f"import sys, advisor.embed_options; print([m for m in {heavy} if m in sys.modules])"
+    done = subprocess.run(
+        [sys.executable, "-c", check], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert done.stdout.strip() == "[]", done.stdout

@@ -1,0 +1,95 @@
+"""The routes' dependencies in one place: what the app was given, sessions, the admin check."""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Header, HTTPException, Request, status
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from advisor import db
+from advisor.content import Content
+from advisor.ratelimit import Limits, retry_after_header
+
+
+def content_of(request: Request) -> Content:
+    """The content the app was created with (`create_api`), the same for every request."""
+    return request.app.state.content
+
+
+def limits_of(request: Request) -> Limits:
+    """The limits the app shares with the pages (saves, wrong tokens, connections)."""
+    return request.app.state.limits
+
+
+def database_of(request: Request) -> Engine:
+    """The database the app was given, or the settings' when it was given none."""
+    return request.app.state.database or db.default_engine()
+
+
+async def _content(request: Request) -> Content:
+    # Async, so FastAPI calls it on the event loop rather than through its thread pool.
+    return content_of(request)
+
+
+def _session(request: Request) -> Iterator[Session]:
+    with Session(database_of(request), expire_on_commit=False) as session:
+        yield session
+
+
+def client_key(request: Request) -> str:
+    """Who is asking, for the limits: the peer, or the client a trusted proxy names."""
+    peer = request.client.host if request.client else None
+    return limits_of(request).key(peer, request.headers.get("x-forwarded-for"))
+
+
+def _too_many(wait: float, what: str) -> HTTPException:
+    seconds = retry_after_header(wait)
+    return HTTPException(
+        status.HTTP_429_TOO_MANY_REQUESTS,
+        f"{what} Try again in {seconds} seconds.",
+        headers={"Retry-After": seconds},
+    )
+
+
+def _admin(request: Request, authorization: Annotated[str | None, Header()] = None) -> None:
+    """Insights need the admin token, compared in constant time; none configured: disabled.
+
+    Wrong tokens are counted per client and for everyone: past the limit the client waits
+    (429 and Retry-After) before any token is even compared, so guessing runs at a few tries
+    per minute instead of hundreds per second.
+    """
+    token: str = request.app.state.admin_token
+    if problem := request.app.state.admin_token_problem:
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, problem)
+    limits = limits_of(request)
+    client = client_key(request)
+    if (wait := limits.sign_in_retry_after(client)) > 0:
+        raise _too_many(wait, "Too many wrong admin tokens have been tried.")
+    scheme, _, given = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(
+        given.strip().encode(), token.encode()
+    ):
+        if given.strip():
+            limits.sign_in_failed(client)
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED,
+            "Send the admin token as 'Authorization: Bearer <token>'.",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+
+
+def _save_allowed(request: Request) -> None:
+    """Each client may save a limited number of results a minute (ADVISOR_SAVES_PER_MINUTE)."""
+    limits = limits_of(request)
+    if (wait := limits.saves.hit(client_key(request))) > 0:
+        raise _too_many(wait, "Too many results have been saved from this address just now.")
+
+
+LoadedContent = Annotated[Content, Depends(_content)]
+DbSession = Annotated[Session, Depends(_session)]
+Admin = Annotated[None, Depends(_admin)]
+SaveAllowed = Annotated[None, Depends(_save_allowed)]

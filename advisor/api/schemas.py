@@ -1,0 +1,66 @@
+"""The API's response models; their class names are the OpenAPI document's component names."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from advisor.profile import Profile
+from advisor.questions import Question
+from advisor.recommendation import Recommendation
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    evidence_version: str
+
+
+class Readiness(BaseModel):
+    status: Literal["ready"]
+    database: str = Field(description="Which database answered: sqlite or postgresql")
+    evidence_version: str
+
+
+class QuestionsOut(BaseModel):
+    evidence_version: str
+    questions: list[Question]
+
+
+class SavedAssessment(BaseModel):
+    id: uuid.UUID
+    created_at: dt.datetime
+    share_path: str = Field(description="Opens the saved result, read-only: /r/<id>")
+    share_url: str
+    delete_token: str = Field(description="Shown once: needed to delete the saved result")
+    delete_path: str = Field(description="A page that deletes the saved result after confirming")
+    result: Recommendation
+
+
+class StoredAssessment(BaseModel):
+    id: uuid.UUID
+    created_at: dt.datetime
+    answers: Profile
+    recommended: str | None
+    confidence: str | None
+    evidence_version: str = Field(description="The evidence the saved result was computed with")
+    current: Recommendation = Field(
+        description="The same answers under today's evidence (differs only if it changed)"
+    )
+
+
+class Problem(BaseModel):
+    detail: str
+
+
+class FieldError(BaseModel):
+    field: str = Field(description="The offending field, e.g. 'motivations[2]' ('' for the body)")
+    message: str
+    type: str
+    loc: list[str | int]
+
+
+class ValidationProblem(BaseModel):
+    detail: list[FieldError]
