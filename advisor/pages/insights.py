@@ -15,6 +15,7 @@ from advisor import db, styles
 from advisor.components.evidence_parts import horizontal_bars
 from advisor.components.layout import page, paragraph, section
 from advisor.evidence import EXIT_POINT_NAMES
+from advisor.pages import PageSpec
 from advisor.ratelimit import retry_after_header
 from advisor.runtime import CONTENT, LIMITS
 from advisor.settings import MIN_ADMIN_TOKEN_LENGTH, settings
@@ -531,3 +532,14 @@ def insights() -> rx.Component:
         rx.cond(S.enabled, rx.cond(S.signed_in, _dashboard(), _sign_in_form()), _disabled()),
         wide=True,
     )
+
+
+PAGE = PageSpec(
+    component=insights,
+    route=ROUTE,
+    title=TITLE,
+    description=DESCRIPTION,
+    on_load=InsightsState.open_insights,
+    meta=META,
+    context=CONTEXT,
+)

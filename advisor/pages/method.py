@@ -17,6 +17,7 @@ from advisor.components.evidence_parts import (
 )
 from advisor.components.layout import page, paragraph, section
 from advisor.evidence import EXIT_POINT_NAMES, EXIT_POINTS, STRENGTH_LABELS, STRENGTHS, Finding
+from advisor.pages import PageSpec
 from advisor.rules import CONFIDENCES, Question, Rule
 from advisor.runtime import CONTENT
 
@@ -421,3 +422,6 @@ def method() -> rx.Component:
         _scoring(),
         _cannot_tell(),
     )
+
+
+PAGE = PageSpec(component=method, route=ROUTE, title=TITLE, description=DESCRIPTION)
