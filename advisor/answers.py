@@ -3,79 +3,94 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, get_args
+from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    ValidationError,
+    ValidationInfo,
+    create_model,
+    field_validator,
+)
+from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
-from advisor.rules import (
-    PROFILE_ANSWER_VALUES,
+from advisor.profile import (
+    ANSWERS,
+    ELIGIBILITY,
+    MULTIPLE_CHOICE,
     REQUIRED_WHEN_ELIGIBLE,
-    Audience,
-    CareerStage,
-    Motivation,
     Profile,
-    Question,
-    ResearchAim,
-    Role,
-    Workplace,
 )
+from advisor.questions import Question
 
-AUDIENCES: tuple[str, ...] = get_args(Audience)
-MOTIVATIONS: tuple[str, ...] = get_args(Motivation)
 # What `decode` names when it refused a whole text (or link) as too long to be answers.
 OVERSIZED = "*"
 
 
-class Answers(BaseModel):
-    """What someone has answered so far; any answer may still be missing."""
+class _PartialAnswers(BaseModel):
+    """What `Answers` adds to the profile's fields, made optional."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
-
-    audience: Audience = "self"
-    healthcare_background: bool | None = None
-    role: Role | None = None
-    career_stage: CareerStage | None = None
-    motivations: tuple[Motivation, ...] = ()
-    research_aim: ResearchAim | None = None
-    workplace: Workplace | None = None
 
     def with_answer(self, question_id: str, value: Any) -> Answers:
         return self.model_copy(update={question_id: value})
 
-    @field_validator("motivations", mode="before")
+    def toggled(self, question_id: str, value: str) -> Answers:
+        """The answers with one choice of a multiple-choice question added or removed (kept in
+        the options' order)."""
+        chosen = set(getattr(self, question_id)) ^ {value}
+        return self.model_copy(
+            update={question_id: tuple(v for v in ANSWERS[question_id].values if v in chosen)}
+        )
+
+    @field_validator(*MULTIPLE_CHOICE, mode="before", check_fields=False)
     @classmethod
-    def _each_reason_once(cls, value: Any) -> Any:
+    def _each_choice_once(cls, value: Any, info: ValidationInfo) -> Any:
         """Repeats collapse (a link may carry `leadership,leadership`) into option order; more
-        reasons than there are options is refused before any item is checked, so a long list
+        choices than there are options is refused before any item is checked, so a long list
         costs one error, not one per item."""
         if not isinstance(value, (list, tuple)):
             return value
-        if len(value) > len(MOTIVATIONS):
+        options = ANSWERS[info.field_name].values
+        if len(value) > len(options):
             raise PydanticCustomError(
                 "too_long",
-                "at most {limit} reasons for studying, not {given}",
-                {"limit": len(MOTIVATIONS), "given": len(value)},
+                "at most {limit} choices, not {given}",
+                {"limit": len(options), "given": len(value)},
             )
         if not all(isinstance(m, str) for m in value):
             return value  # pydantic names each item that is not one of the options
         chosen = set(value)
-        known = tuple(m for m in MOTIVATIONS if m in chosen)
+        known = tuple(m for m in options if m in chosen)
         return known if len(known) == len(chosen) else tuple(dict.fromkeys(value))
 
-    def toggled(self, motivation: str) -> Answers:
-        """The answers with one reason for studying added or removed (kept in option order)."""
-        chosen = set(self.motivations) ^ {motivation}
-        return self.model_copy(
-            update={"motivations": tuple(m for m in get_args(Motivation) if m in chosen)}
-        )
+
+def _optional(field: FieldInfo) -> tuple[Any, Any]:
+    """A Profile field as a field of the partial answers: its default, or None until answered.
+    The annotation leaves the field's constraints behind (StrictBool's strictness, a tuple's
+    length): the partial answers are checked by `_PartialAnswers` and again as a Profile."""
+    if field.is_required() or field.default is None:
+        return field.annotation | None, None
+    return field.annotation, field.default
+
+
+# What someone has answered so far, any answer possibly still missing: Profile's fields, each
+# optional. Made from Profile so that a question added there is an answer here too.
+Answers = create_model(
+    "Answers",
+    __base__=_PartialAnswers,
+    __doc__="What someone has answered so far; any answer may still be missing.",
+    **{name: _optional(field) for name, field in Profile.model_fields.items()},
+)
 
 
 def encode(answers: Answers) -> str:
     """The answers as a short query string, e.g. for a link that reopens them."""
-    pairs: list[tuple[str, str]] = [("audience", answers.audience)]
-    for field in PROFILE_ANSWER_VALUES:
+    pairs: list[tuple[str, str]] = []
+    for field in ANSWERS:
         value = getattr(answers, field)
         if value is None or value == ():
             continue
@@ -91,12 +106,12 @@ def encode(answers: Answers) -> str:
 def _longest_text() -> str:
     """The answers text with the longest option of every question and every reason chosen."""
     longest = {
-        field: max(values, key=lambda v: len(str(v)))
-        for field, values in PROFILE_ANSWER_VALUES.items()
-        if field != "motivations"
+        answer.id: answer.values
+        if answer.kind == "multiple"
+        else max(answer.values, key=lambda v: len(str(v)))
+        for answer in ANSWERS.values()
     }
-    audience = max(AUDIENCES, key=len)
-    return encode(Answers(audience=audience, motivations=MOTIVATIONS, **longest))
+    return encode(Answers(**longest))
 
 
 # The longest text real answers can take, with room for a browser percent-encoding every
@@ -120,16 +135,15 @@ def decode(text: str | Mapping[str, str]) -> tuple[Answers, list[str]]:
     raw: dict[str, Any] = {}
     dropped: list[str] = []
     for key, value in pairs.items():
-        if key == "audience":
-            raw[key] = value
-        elif key == "healthcare_background":
-            raw[key] = {"yes": True, "no": False}.get(value, value)
-        elif key == "motivations":
-            raw[key] = tuple(v for v in value.split(",") if v)
-        elif key in PROFILE_ANSWER_VALUES:
-            raw[key] = value
-        else:
+        answer = ANSWERS.get(key)
+        if answer is None:
             dropped.append(key)
+        elif answer.kind == "boolean":
+            raw[key] = {"yes": True, "no": False}.get(value, value)
+        elif answer.kind == "multiple":
+            raw[key] = tuple(v for v in value.split(",") if v)
+        else:
+            raw[key] = value
     try:
         return Answers(**raw), dropped
     except ValidationError as exc:
@@ -153,8 +167,8 @@ def _mapping_size(pairs: Mapping[Any, Any]) -> int:
 
 def questions_to_ask(answers: Answers, questions: list[Question]) -> list[Question]:
     """The questions this person is asked: without a healthcare background, only the first."""
-    if answers.healthcare_background is False:
-        return [q for q in questions if q.id == "healthcare_background"]
+    if getattr(answers, ELIGIBILITY) is False:
+        return [q for q in questions if q.id == ELIGIBILITY]
     return list(questions)
 
 
@@ -170,14 +184,13 @@ def unanswered(answers: Answers, questions: list[Question]) -> list[str]:
 
 def to_profile(answers: Answers) -> Profile | None:
     """The complete profile the engine needs, or None while a required answer is missing."""
-    if answers.healthcare_background is None:
+    eligible = getattr(answers, ELIGIBILITY)
+    if eligible is None:
         return None
-    if answers.healthcare_background and any(
-        getattr(answers, f) is None for f in REQUIRED_WHEN_ELIGIBLE
-    ):
+    if eligible and any(getattr(answers, f) is None for f in REQUIRED_WHEN_ELIGIBLE):
         return None
     data = answers.model_dump()
-    if not answers.healthcare_background:
+    if not eligible:
         # Only the eligibility answer counts for someone the programme would not admit.
-        data = {"audience": answers.audience, "healthcare_background": False}
+        data = {"audience": answers.audience, ELIGIBILITY: False}
     return Profile(**data)

@@ -32,8 +32,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from advisor import db
 from advisor.content import Content
+from advisor.engine import recommend, recommend_json
+from advisor.profile import Profile
+from advisor.questions import Question
 from advisor.ratelimit import Limits, retry_after_header
-from advisor.rules import Profile, Question, Recommendation, recommend, recommend_json
+from advisor.recommendation import Recommendation
 
 API_V1 = "/api/v1"
 JSON = "application/json"
@@ -747,7 +750,7 @@ def create_api(
         # step by pydantic; the result written as JSON from parts encoded once. Anything but a
         # valid profile is answered exactly as FastAPI answers an invalid `Profile` body.
         profile = _json_body_as(Profile, await request.body(), request.headers.get("content-type"))
-        return Response(recommend_json(profile, content), media_type=JSON)
+        return Response(recommend_json(profile, content.compiled_rules), media_type=JSON)
 
     @api.get(
         f"{API_V1}/evidence",
@@ -819,8 +822,8 @@ def create_api(
         _: SaveAllowed,
         origin: Annotated[str | None, Header(include_in_schema=False)] = None,
     ) -> SavedAssessment:
-        result = recommend(profile, content)
-        record, delete_token = db.save_assessment(
+        result = recommend(profile, content.compiled_rules)
+        record, delete_token = db.save_result(
             session=s, profile=profile, result=result, origin=origin_of(origin, "api")
         )
         path = f"/r/{record.id}"
@@ -842,7 +845,7 @@ def create_api(
         summary="A saved result",
     )
     def get_saved(assessment_id: uuid.UUID, s: DbSession) -> StoredAssessment:
-        record = db.get_assessment(session=s, assessment_id=assessment_id)
+        record = db.get_result(session=s, result_id=assessment_id)
         if record is None:
             raise HTTPException(status.HTTP_404_NOT_FOUND, "No saved result has this id.")
         answers = record.profile()
@@ -853,7 +856,7 @@ def create_api(
             recommended=record.recommended,
             confidence=record.confidence,
             evidence_version=record.evidence_version,
-            current=recommend(answers, content),
+            current=recommend(answers, content.compiled_rules),
         )
 
     @api.delete(
@@ -875,7 +878,7 @@ def create_api(
                 status.HTTP_403_FORBIDDEN,
                 "The delete token is missing: send it as the X-Delete-Token header.",
             )
-        outcome = db.delete_assessment(session=s, assessment_id=assessment_id, token=given)
+        outcome = db.delete_result(session=s, result_id=assessment_id, token=given)
         if outcome == "not_found":
             raise HTTPException(status.HTTP_404_NOT_FOUND, "No saved result has this id.")
         if outcome == "forbidden":

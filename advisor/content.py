@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from advisor.engine import CompiledRules, compile_rules
 from advisor.evidence import (
     EXIT_POINTS,
     LEVEL_LETTERS,
@@ -28,17 +29,9 @@ from advisor.evidence import (
     Theme,
     ThemesFile,
 )
-from advisor.rules import (
-    OPTIONAL_ANSWERS,
-    PROFILE_ANSWER_VALUES,
-    QUESTION_KINDS,
-    Caveat,
-    Engine,
-    Question,
-    QuestionsFile,
-    RulesFile,
-    compile_engine,
-)
+from advisor.profile import ANSWERS, QUESTION_IDS
+from advisor.questions import Question, QuestionsFile
+from advisor.rule_table import Caveat, RulesFile
 
 # Each file of a content folder and the model its whole document must satisfy.
 FILES: dict[str, type[BaseModel]] = {
@@ -54,7 +47,7 @@ FILES: dict[str, type[BaseModel]] = {
 
 
 @dataclass(frozen=True)
-class Problem:
+class ContentProblem:
     """One thing wrong with a content folder: the file, the path of the field, what is wrong."""
 
     file: str
@@ -72,7 +65,7 @@ class Problem:
 class ContentError(Exception):
     """Raised once per load, listing every problem found in the content folder."""
 
-    def __init__(self, folder: Path, problems: list[Problem]):
+    def __init__(self, folder: Path, problems: list[ContentProblem]):
         self.folder = folder
         self.problems = problems
         lines = [f"Content in {folder} is invalid ({len(problems)} problem(s)):"]
@@ -83,7 +76,7 @@ class ContentError(Exception):
 class Content(BaseModel):
     """A validated, cross-checked content folder, with the engine compiled from it."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
 
     evidence_version: str
     study: Study
@@ -94,11 +87,11 @@ class Content(BaseModel):
     questions: list[Question]
     rules: RulesFile
     programme: ProgrammeDetails
-    _engine: Engine = PrivateAttr()
-
-    @property
-    def engine(self) -> Engine:
-        return self._engine
+    # The rule table as `recommend` takes it: compiled once, when the content is loaded.
+    compiled_rules: CompiledRules = Field(exclude=True)
+    # Everything a result says about the evidence's limits: the rules' caveats, then the
+    # study's own limitations.
+    caveats: list[Caveat] = Field(exclude=True)
 
     @cached_property
     def findings_by_id(self) -> dict[str, Finding]:
@@ -128,29 +121,31 @@ class _UniqueKeyLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
-def _read(folder: Path, name: str, problems: list[Problem]) -> tuple[Any, bytes] | None:
+def _read(folder: Path, name: str, problems: list[ContentProblem]) -> tuple[Any, bytes] | None:
     path = folder / name
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        problems.append(Problem(name, "", "file is missing"))
+        problems.append(ContentProblem(name, "", "file is missing"))
         return None
     except OSError as exc:
-        problems.append(Problem(name, "", f"cannot be read: {exc.strerror}"))
+        problems.append(ContentProblem(name, "", f"cannot be read: {exc.strerror}"))
         return None
     try:
         data = yaml.load(raw.decode("utf-8"), Loader=_UniqueKeyLoader)  # noqa: S506 - safe loader
     except UnicodeDecodeError:
-        problems.append(Problem(name, "", "is not UTF-8 text"))
+        problems.append(ContentProblem(name, "", "is not UTF-8 text"))
         return None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         what = getattr(exc, "problem", None) or str(exc)
-        problems.append(Problem(name, where, f"is not valid YAML: {what}"))
+        problems.append(ContentProblem(name, where, f"is not valid YAML: {what}"))
         return None
     if not isinstance(data, dict):
-        problems.append(Problem(name, "", "must hold a mapping of keys to values at the top"))
+        problems.append(
+            ContentProblem(name, "", "must hold a mapping of keys to values at the top")
+        )
         return None
     return data, raw
 
@@ -171,7 +166,7 @@ def _path(loc: tuple[Any, ...], data: Any) -> str:
     return out
 
 
-def _validate(name: str, data: dict[str, Any], problems: list[Problem]) -> BaseModel | None:
+def _validate(name: str, data: dict[str, Any], problems: list[ContentProblem]) -> BaseModel | None:
     try:
         return FILES[name].model_validate(data)
     except ValidationError as exc:
@@ -181,7 +176,7 @@ def _validate(name: str, data: dict[str, Any], problems: list[Problem]) -> BaseM
                 message = "is required but missing"
             elif error["type"] == "extra_forbidden":
                 message = "is not a known field (a typo?)"
-            problems.append(Problem(name, _path(error["loc"], data), message))
+            problems.append(ContentProblem(name, _path(error["loc"], data), message))
         return None
 
 
@@ -189,13 +184,15 @@ def _validate(name: str, data: dict[str, Any], problems: list[Problem]) -> BaseM
 # Cross-reference checks. Each takes the validated files it needs and appends problems.
 
 
-def _unique(name: str, items: list[Any], key: str, where: str, problems: list[Problem]) -> None:
+def _unique(
+    name: str, items: list[Any], key: str, where: str, problems: list[ContentProblem]
+) -> None:
     first: dict[Any, int] = {}
     for index, item in enumerate(items):
         value = getattr(item, key)
         if value in first:
             problems.append(
-                Problem(
+                ContentProblem(
                     name,
                     f"{where}[{index}] ({key}: {value}).{key}",
                     f"{value!r} is used more than once (first at {where}[{first[value]}])",
@@ -213,14 +210,14 @@ def _first_by_id(items: list[Any]) -> dict[str, Any]:
     return out
 
 
-def _check_study(study: Study, problems: list[Problem]) -> None:
+def _check_study(study: Study, problems: list[ContentProblem]) -> None:
     _unique("study.yaml", study.limitations, "id", "limitations", problems)
     _unique("study.yaml", study.sample.groups, "id", "sample.groups", problems)
     for index, group in enumerate(study.sample.groups):
         total = sum(row.count for row in group.rows)
         if total != study.sample.total:
             problems.append(
-                Problem(
+                ContentProblem(
                     "study.yaml",
                     f"sample.groups[{index}] (id: {group.id}).rows",
                     f"counts add up to {total}, not the sample total {study.sample.total}",
@@ -228,7 +225,7 @@ def _check_study(study: Study, problems: list[Problem]) -> None:
             )
     if study.sample.total != study.method.participants:
         problems.append(
-            Problem(
+            ContentProblem(
                 "study.yaml",
                 "sample.total",
                 f"{study.sample.total} differs from method.participants "
@@ -238,13 +235,13 @@ def _check_study(study: Study, problems: list[Problem]) -> None:
 
 
 def _check_findings(
-    findings: FindingsFile, themes: set[str] | None, problems: list[Problem]
+    findings: FindingsFile, themes: set[str] | None, problems: list[ContentProblem]
 ) -> None:
     _unique("findings.yaml", findings.findings, "id", "findings", problems)
     for index, finding in enumerate(findings.findings):
         if themes is not None and finding.theme not in themes:
             problems.append(
-                Problem(
+                ContentProblem(
                     "findings.yaml",
                     f"findings[{index}] (id: {finding.id}).theme",
                     f"unknown theme {finding.theme!r}",
@@ -257,7 +254,7 @@ def _refs(
     where: str,
     ids: list[str],
     findings: dict[str, Finding] | None,
-    problems: list[Problem],
+    problems: list[ContentProblem],
     about: str | None = None,
 ) -> None:
     """Every id names a finding (and, with `about`, a finding concerning that exit point)."""
@@ -267,11 +264,11 @@ def _refs(
         finding = findings.get(finding_id)
         if finding is None:
             problems.append(
-                Problem(file, f"{where}[{position}]", f"unknown finding {finding_id!r}")
+                ContentProblem(file, f"{where}[{position}]", f"unknown finding {finding_id!r}")
             )
         elif about is not None and about not in finding.exit_points:
             problems.append(
-                Problem(
+                ContentProblem(
                     file,
                     f"{where}[{position}]",
                     f"finding {finding_id!r} does not concern the {about} "
@@ -284,7 +281,7 @@ def _check_quotations(
     quotations: QuotationsFile,
     themes: set[str] | None,
     findings: dict[str, Finding] | None,
-    problems: list[Problem],
+    problems: list[ContentProblem],
 ) -> None:
     name = "quotations.yaml"
     _unique(name, quotations.quotations, "id", "quotations", problems)
@@ -293,25 +290,25 @@ def _check_quotations(
         letter = quote.speaker.split(" ")[1][0]
         if LEVEL_LETTERS[letter] != quote.level:
             problems.append(
-                Problem(
+                ContentProblem(
                     name,
                     f"{at}.level",
                     f"{quote.level!r} does not match the speaker code {quote.speaker!r}",
                 )
             )
         if themes is not None and quote.theme not in themes:
-            problems.append(Problem(name, f"{at}.theme", f"unknown theme {quote.theme!r}"))
+            problems.append(ContentProblem(name, f"{at}.theme", f"unknown theme {quote.theme!r}"))
         _refs(name, f"{at}.findings", quote.findings, findings, problems, about=quote.level)
 
 
 def _check_outcomes(
-    outcomes: OutcomesFile, findings: dict[str, Finding] | None, problems: list[Problem]
+    outcomes: OutcomesFile, findings: dict[str, Finding] | None, problems: list[ContentProblem]
 ) -> None:
     name = "outcomes.yaml"
     _unique(name, outcomes.outcomes, "exit_point", "outcomes", problems)
     present = {o.exit_point for o in outcomes.outcomes}
     for missing in [e for e in EXIT_POINTS if e not in present]:
-        problems.append(Problem(name, "outcomes", f"has no entry for the {missing}"))
+        problems.append(ContentProblem(name, "outcomes", f"has no entry for the {missing}"))
     for index, outcome in enumerate(outcomes.outcomes):
         for item_index, item in enumerate(outcome.items):
             at = f"outcomes[{index}] (exit_point: {outcome.exit_point}).items[{item_index}]"
@@ -327,7 +324,7 @@ def _check_outcomes(
                 strongest = min(cited, key=STRENGTHS.index)
                 if item.strength != strongest:
                     problems.append(
-                        Problem(
+                        ContentProblem(
                             name,
                             f"{at}.strength",
                             f"is {item.strength!r} but the strongest finding it cites is "
@@ -336,30 +333,36 @@ def _check_outcomes(
                     )
 
 
-def _check_questions(questions: QuestionsFile, problems: list[Problem]) -> None:
+def _check_questions(questions: QuestionsFile, problems: list[ContentProblem]) -> None:
+    """questions.yaml asks for exactly the profile's answers, each with exactly its values."""
     name = "questions.yaml"
     _unique(name, questions.questions, "id", "questions", problems)
     asked = {q.id for q in questions.questions}
-    for missing in [f for f in PROFILE_ANSWER_VALUES if f not in asked]:
-        problems.append(Problem(name, "questions", f"no question asks for {missing!r}"))
+    for missing in [f for f in QUESTION_IDS if f not in asked]:
+        problems.append(ContentProblem(name, "questions", f"no question asks for {missing!r}"))
     for index, question in enumerate(questions.questions):
         at = f"questions[{index}] (id: {question.id})"
-        if question.id not in PROFILE_ANSWER_VALUES:
-            known = ", ".join(PROFILE_ANSWER_VALUES)
+        if question.id not in QUESTION_IDS:
+            known = ", ".join(QUESTION_IDS)
             problems.append(
-                Problem(name, f"{at}.id", f"is not an answer the advisor reads (known: {known})")
+                ContentProblem(
+                    name, f"{at}.id", f"is not an answer the advisor reads (known: {known})"
+                )
             )
             continue
-        if question.kind != QUESTION_KINDS[question.id]:
-            problems.append(Problem(name, f"{at}.kind", f"must be {QUESTION_KINDS[question.id]!r}"))
-        if not question.required and question.id not in OPTIONAL_ANSWERS:
-            problems.append(Problem(name, f"{at}.required", "this answer cannot be optional"))
-        allowed = PROFILE_ANSWER_VALUES[question.id]
+        answer = ANSWERS[question.id]
+        if question.kind != answer.kind:
+            problems.append(ContentProblem(name, f"{at}.kind", f"must be {answer.kind!r}"))
+        if not question.required and answer.need != "optional":
+            problems.append(
+                ContentProblem(name, f"{at}.required", "this answer cannot be optional")
+            )
+        allowed = answer.values
         values = [o.value for o in question.options]
         for opt_index, value in enumerate(values):
             if not any(value == a and type(value) is type(a) for a in allowed):
                 problems.append(
-                    Problem(
+                    ContentProblem(
                         name,
                         f"{at}.options[{opt_index}].value",
                         f"unknown value {value!r} (allowed: {', '.join(map(str, allowed))})",
@@ -367,18 +370,22 @@ def _check_questions(questions: QuestionsFile, problems: list[Problem]) -> None:
                 )
             elif values.count(value) > 1:
                 problems.append(
-                    Problem(name, f"{at}.options[{opt_index}].value", f"{value!r} is repeated")
+                    ContentProblem(
+                        name, f"{at}.options[{opt_index}].value", f"{value!r} is repeated"
+                    )
                 )
         for value in allowed:
             if not any(value == v and type(value) is type(v) for v in values):
-                problems.append(Problem(name, f"{at}.options", f"has no option for {value!r}"))
+                problems.append(
+                    ContentProblem(name, f"{at}.options", f"has no option for {value!r}")
+                )
 
 
 def _check_rules(
     rules: RulesFile,
     questions: dict[str, Question] | None,
     findings: dict[str, Finding] | None,
-    problems: list[Problem],
+    problems: list[ContentProblem],
 ) -> None:
     name = "rules.yaml"
     _unique(name, rules.rules, "id", "rules", problems)
@@ -393,7 +400,7 @@ def _check_rules(
             known = [findings[f] for f in rule.findings if f in findings]
             if known and not any(effect.favours in f.exit_points for f in known):
                 problems.append(
-                    Problem(
+                    ContentProblem(
                         name,
                         f"{at}.findings",
                         f"none of its findings concerns the {effect.favours}, which it favours",
@@ -406,14 +413,16 @@ def _check_rules(
                 question = questions.get(question_id)
                 if question is None:
                     problems.append(
-                        Problem(name, f"{at}.{part}.{question_id}", "no question has this id")
+                        ContentProblem(
+                            name, f"{at}.{part}.{question_id}", "no question has this id"
+                        )
                     )
                     continue
                 for position, value in enumerate(values):
                     if question.option(value) is None:
                         offered = ", ".join(str(o.value) for o in question.options)
                         problems.append(
-                            Problem(
+                            ContentProblem(
                                 name,
                                 f"{at}.{part}.{question_id}[{position}]",
                                 f"question {question_id!r} has no option {value!r} "
@@ -428,9 +437,9 @@ def _check_rules(
 def load_content(folder: Path | str) -> Content:
     """Read, validate and cross-check a content folder; raise ContentError listing every problem."""
     folder = Path(folder)
-    problems: list[Problem] = []
+    problems: list[ContentProblem] = []
     if not folder.is_dir():
-        raise ContentError(folder, [Problem(str(folder), "", "is not a folder")])
+        raise ContentError(folder, [ContentProblem(str(folder), "", "is not a folder")])
 
     parsed: dict[str, Any] = {}
     digest = hashlib.sha256()
@@ -475,7 +484,9 @@ def load_content(folder: Path | str) -> Content:
         missing = [e for e in EXIT_POINTS if e not in programme.exit_points]
         for exit_point in missing:
             problems.append(
-                Problem("programme.yaml", "exit_points", f"has no entry for the {exit_point}")
+                ContentProblem(
+                    "programme.yaml", "exit_points", f"has no entry for the {exit_point}"
+                )
             )
 
     if problems:
@@ -485,7 +496,8 @@ def load_content(folder: Path | str) -> Content:
     assert programme  # noqa: S101
 
     evidence_version = f"{study.version}+{digest.hexdigest()[:10]}"
-    content = Content(
+    caveats = [*rules_file.caveats, *(Caveat(id=x.id, text=x.text) for x in study.limitations)]
+    return Content(
         evidence_version=evidence_version,
         study=study,
         themes=themes_file.themes,
@@ -495,18 +507,17 @@ def load_content(folder: Path | str) -> Content:
         questions=questions_file.questions,
         rules=rules_file,
         programme=programme,
-    )
-    caveats = [*rules_file.caveats, *(Caveat(id=x.id, text=x.text) for x in study.limitations)]
-    content._engine = compile_engine(
-        questions=questions_file.questions,
-        rules_file=rules_file,
-        findings=findings,
-        quotations=quotations_file.quotations,
-        outcomes=outcomes_file.outcomes,
+        compiled_rules=compile_rules(
+            questions=questions_file.questions,
+            rules_file=rules_file,
+            findings=findings,
+            quotations=quotations_file.quotations,
+            outcomes=outcomes_file.outcomes,
+            caveats=caveats,
+            evidence_version=evidence_version,
+        ),
         caveats=caveats,
-        evidence_version=evidence_version,
     )
-    return content
 
 
 def main(argv: list[str] | None = None) -> int:

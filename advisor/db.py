@@ -17,17 +17,19 @@ from collections import defaultdict
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal, TypeVar, get_args
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel
 from pydantic import Field as Described
-from sqlalchemy import Column, DateTime, Engine, event, func
+from sqlalchemy import JSON, Column, DateTime, Engine, event, func
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, InvalidatePoolError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from sqlmodel import Field, Session, SQLModel, create_engine, delete, select
 
-from advisor.rules import Audience, CareerStage, Profile, Recommendation, Role
+from advisor.evidence import EXIT_POINTS
+from advisor.profile import ANSWERS, Profile
+from advisor.recommendation import Recommendation
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Cells of the insights smaller than this are suppressed so no individual can be singled out.
@@ -39,10 +41,11 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-class Assessment(SQLModel, table=True):
+class SavedResult(SQLModel, table=True):
     """One saved result. Only the questionnaire's enumerated answers: no free text, no names,
     no IP address. The id is a random uuid4, so a share link cannot be guessed."""
 
+    # The table kept the name it had when a saved result was called an assessment.
     __tablename__ = "assessment"
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
@@ -50,14 +53,9 @@ class Assessment(SQLModel, table=True):
         default_factory=utcnow,
         sa_column=Column(DateTime(timezone=True), nullable=False, index=True),
     )
-    audience: str = Field(max_length=16)
-    healthcare_background: bool
-    role: str | None = Field(default=None, max_length=32)
-    career_stage: str | None = Field(default=None, max_length=16)
-    # The chosen reasons for studying, comma-separated, in the questionnaire's order.
-    motivations: str = Field(default="", max_length=400)
-    research_aim: str | None = Field(default=None, max_length=32)
-    workplace: str | None = Field(default=None, max_length=16)
+    # The profile whole, as the API writes it: a question added to Profile is saved, counted
+    # and read back without a column or a migration of its own.
+    answers: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     recommended: str | None = Field(default=None, max_length=16)
     confidence: str | None = Field(default=None, max_length=16)
     evidence_version: str = Field(max_length=64)
@@ -68,15 +66,7 @@ class Assessment(SQLModel, table=True):
     delete_token_hash: str = Field(max_length=64)
 
     def profile(self) -> Profile:
-        return Profile(
-            audience=self.audience,
-            healthcare_background=self.healthcare_background,
-            role=self.role,
-            career_stage=self.career_stage,
-            motivations=tuple(m for m in self.motivations.split(",") if m),
-            research_aim=self.research_aim,
-            workplace=self.workplace,
-        )
+        return Profile.model_validate(self.answers)
 
     def created_utc(self) -> dt.datetime:
         # SQLite hands timestamps back without their zone; they were written in UTC.
@@ -308,7 +298,7 @@ def check_ready(engine: Engine) -> str:
     """Raise DatabaseUnavailable unless the database answers a read of the saved results and
     would take a write now; return the dialect's name. Writes nothing."""
     with engine.connect() as connection:
-        connection.execute(select(Assessment.id).limit(1))
+        connection.execute(select(SavedResult.id).limit(1))
         if connection.connection.info.get(_OPENED_READ_ONLY):
             raise DatabaseUnavailable("read_only")
         if engine.dialect.name == "sqlite":
@@ -376,23 +366,17 @@ def commit_durably(session: Session) -> None:
         raise DatabaseUnavailable("gone")
 
 
-def save_assessment(
+def save_result(
     *, session: Session, profile: Profile, result: Recommendation, origin: str
-) -> tuple[Assessment, str]:
+) -> tuple[SavedResult, str]:
     """Store one result; return the record and its delete token (shown once, never stored).
 
     Open the session with expire_on_commit=False to read the returned record after the commit
     (or after the session closes) without another query.
     """
     token = secrets.token_urlsafe(24)
-    record = Assessment(
-        audience=profile.audience,
-        healthcare_background=profile.healthcare_background,
-        role=profile.role,
-        career_stage=profile.career_stage,
-        motivations=",".join(profile.motivations),
-        research_aim=profile.research_aim,
-        workplace=profile.workplace,
+    record = SavedResult(
+        answers=profile.model_dump(mode="json"),
         recommended=result.recommended,
         confidence=result.confidence,
         evidence_version=result.evidence_version,
@@ -406,14 +390,14 @@ def save_assessment(
     return record, token
 
 
-def get_assessment(*, session: Session, assessment_id: uuid.UUID) -> Assessment | None:
-    return session.get(Assessment, assessment_id)
+def get_result(*, session: Session, result_id: uuid.UUID) -> SavedResult | None:
+    return session.get(SavedResult, result_id)
 
 
-def delete_assessment(
-    *, session: Session, assessment_id: uuid.UUID, token: str
+def delete_result(
+    *, session: Session, result_id: uuid.UUID, token: str
 ) -> Literal["deleted", "not_found", "forbidden"]:
-    record = session.get(Assessment, assessment_id)
+    record = session.get(SavedResult, result_id)
     if record is None:
         return "not_found"
     if not hmac.compare_digest(record.delete_token_hash, _hash(token)):
@@ -424,9 +408,9 @@ def delete_assessment(
 
 
 def purge(*, session: Session, older_than_days: int, now: dt.datetime | None = None) -> int:
-    """Delete every assessment saved more than `older_than_days` ago; return how many."""
+    """Delete every result saved more than `older_than_days` ago; return how many."""
     cutoff = (now or utcnow()) - dt.timedelta(days=older_than_days)
-    result = session.exec(delete(Assessment).where(Assessment.created_at < cutoff))
+    result = session.exec(delete(SavedResult).where(SavedResult.created_at < cutoff))
     session.commit()
     return result.rowcount or 0
 
@@ -489,21 +473,24 @@ class Insights(BaseModel):
 STEP = SMALLEST_CELL
 OTHER = "other"  # the line holding every origin or week with fewer than STEP results
 
-DIMENSIONS: list[tuple[str, str]] = [
-    ("recommended", "Recommended exit point"),
-    ("role", "Role in education"),
-    ("career_stage", "Career stage"),
-    ("audience", "Who answered"),
-    ("origin", "Where it was used"),
-]
-# Every value a dimension with a fixed set of answers can hold ("none": the question was not
-# asked, or no recommendation was made). Origins and weeks are open-ended.
-FIXED_VALUES: dict[str, list[str]] = {
-    "recommended": ["certificate", "diploma", "masters", "none"],
-    "role": [*get_args(Role), "none"],
-    "career_stage": [*get_args(CareerStage), "none"],
-    "audience": list(get_args(Audience)),
-}
+
+def _dimensions() -> tuple[list[tuple[str, str]], dict[str, list[str]]]:
+    """The insights' dimensions and the values of those with a fixed set of answers, from the
+    profile's counted answers: what was recommended, what people answered, who answered, where.
+    ("none": the question was not asked, or no recommendation was made.)"""
+    counted = [a for a in ANSWERS.values() if a.counted_as is not None]
+    ordered = [a for a in counted if a.question] + [a for a in counted if not a.question]
+    dimensions = [("recommended", "Recommended exit point")]
+    dimensions += [(a.id, a.counted_as) for a in ordered]  # type: ignore[misc]
+    dimensions.append(("origin", "Where it was used"))
+    fixed = {"recommended": [*EXIT_POINTS, "none"]}
+    fixed |= {a.id: [*a.values, *(["none"] if a.need != "always" else [])] for a in ordered}
+    return dimensions, fixed
+
+
+# (id, label) of each dimension, weeks aside.
+DIMENSIONS, FIXED_VALUES = _dimensions()
+ANSWER_DIMENSIONS = frozenset(FIXED_VALUES) - {"recommended"}
 
 
 def counted(saved: int) -> int:
@@ -560,23 +547,27 @@ def publish(total: int, counts: dict[str, dict[str, int]]) -> Insights:
 
 def insights(*, session: Session) -> Insights:
     """Counts of saved assessments by exit point, role, stage, audience, origin and week."""
-    saved = session.exec(select(func.count()).select_from(Assessment)).one()
+    saved = session.exec(select(func.count()).select_from(SavedResult)).one()
     total = counted(saved)
     # The oldest `total` results: a newer save joins the counts only with a whole step.
     oldest = (
-        select(Assessment.id)
-        .order_by(Assessment.created_at, Assessment.id)
+        select(SavedResult.id)
+        .order_by(SavedResult.created_at, SavedResult.id)
         .limit(total)
         .scalar_subquery()
     )
-    included = Assessment.id.in_(oldest)
+    included = SavedResult.id.in_(oldest)
     counts: dict[str, dict[str, int]] = {}
     for field, _label in DIMENSIONS:
-        column = getattr(Assessment, field)
+        column = (
+            SavedResult.answers[field].as_string()
+            if field in ANSWER_DIMENSIONS
+            else getattr(SavedResult, field)
+        )
         rows = session.exec(select(column, func.count()).where(included).group_by(column)).all()
         counts[field] = {(value if value is not None else "none"): n for value, n in rows}
     # Weeks (starting Monday, UTC), from per-day counts: portable across SQLite and PostgreSQL.
-    created = Assessment.created_at
+    created = SavedResult.created_at
     if session.get_bind().dialect.name == "postgresql":
         # PostgreSQL's date() of a timestamptz uses the session's time zone, the server's by
         # default: name UTC, or a Monday 00:30 UTC counts as Sunday on a server in America.

@@ -3,7 +3,7 @@
 from advisor.content import load_content
 from advisor.ratelimit import Limits
 from advisor.settings import settings
-from advisor.view import cached_builder
+from advisor.view import cached_views
 
 # Raises ContentError (listing every problem) when the folder is invalid; advisor.advisor
 # catches it, prints the list and refuses to start.
@@ -11,7 +11,7 @@ CONTENT = load_content(settings.content_dir)
 # The view of an answers text, shared by every session: the same answers give the same view.
 # Bounded so memory stays small (a view is about 23 kB): it serves the many computed vars of one
 # state update, and repeats across sessions, not a long history.
-assessment = cached_builder(CONTENT, size=256)
+view_of = cached_views(CONTENT, size=256)
 # Rate limits of this process, shared by the API and the web app's handlers.
 LIMITS = Limits.create(
     saves_per_minute=settings.saves_per_minute,

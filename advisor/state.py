@@ -9,11 +9,12 @@ import reflex as rx
 from advisor import db
 from advisor.answers import MAX_TEXT_CHARS, OVERSIZED, decode, encode, to_profile
 from advisor.embedding import AUDIENCE_PARAM
+from advisor.engine import recommend
+from advisor.profile import ANSWERS, AUDIENCES
 from advisor.ratelimit import retry_after_header
-from advisor.rules import recommend
-from advisor.runtime import CONTENT, LIMITS, assessment
+from advisor.runtime import CONTENT, LIMITS, view_of
 from advisor.settings import settings
-from advisor.view import Assessment, result_document
+from advisor.view import AnswersView, result_document
 
 # The evidence lives at module level (advisor.runtime); sessions hold only their answers.
 QUESTION_IDS = [q.id for q in CONTENT.questions]
@@ -40,8 +41,8 @@ LINK_REFUSED = "The link could not be used: it is far longer than any link the a
 BUSY = "The database is busy; please try again in a moment."
 
 
-def _view(stored: str) -> Assessment:
-    return assessment(stored)
+def _view(stored: str) -> AnswersView:
+    return view_of(stored)
 
 
 def client_of(router: Any) -> str:
@@ -275,12 +276,12 @@ class AnswersState(ResultVars, rx.State):
         # Arguments come from the browser as sent: Reflex passes on what it cannot convert.
         if not (isinstance(question_id, str) and isinstance(value, str)):
             return
-        if question_id not in QUESTION_IDS or question_id == "motivations":
+        if question_id not in QUESTION_IDS or ANSWERS[question_id].kind == "multiple":
             return
         answers = _view(self.stored).answers
         parsed: Any = (
             {"yes": True, "no": False}.get(value)
-            if question_id == ("healthcare_background")
+            if ANSWERS[question_id].kind == "boolean"
             else value
         )
         question = CONTENT.questions[QUESTION_IDS.index(question_id)]
@@ -290,17 +291,22 @@ class AnswersState(ResultVars, rx.State):
         self.error = ""
 
     @rx.event
-    def toggle_motivation(self, value: str) -> None:
-        question = CONTENT.questions[QUESTION_IDS.index("motivations")]
-        if not isinstance(value, str) or question.option(value) is None:
+    def toggle_choice(self, question_id: str, value: str) -> None:
+        """Add or remove one option of a multiple-choice question."""
+        if not (isinstance(question_id, str) and isinstance(value, str)):
             return
-        self._save(_view(self.stored).answers.toggled(value))
+        if question_id not in QUESTION_IDS or ANSWERS[question_id].kind != "multiple":
+            return
+        question = CONTENT.questions[QUESTION_IDS.index(question_id)]
+        if question.option(value) is None:
+            return
+        self._save(_view(self.stored).answers.toggled(question_id, value))
         self.error = ""
 
     @rx.event
     def set_audience(self, audience: str) -> None:
         answers = _view(self.stored).answers
-        if isinstance(audience, str) and audience in ("self", "supervisor"):
+        if isinstance(audience, str) and audience in AUDIENCES:
             self._save(answers.with_answer("audience", audience))
 
     @rx.event
@@ -312,7 +318,7 @@ class AnswersState(ResultVars, rx.State):
             if qid in view.missing:
                 self.error = (
                     "Please choose at least one option to continue."
-                    if qid == "motivations"
+                    if ANSWERS[qid].kind == "multiple"
                     else "Please choose an answer to continue."
                 )
                 return rx.set_focus(f"question-{qid}-error")
@@ -407,11 +413,11 @@ class AnswersState(ResultVars, rx.State):
         if refused := too_many_saves(self.router):
             self.save_error = refused
             return
-        result, origin = recommend(profile, CONTENT), self.origin
+        result, origin = recommend(profile, CONTENT.compiled_rules), self.origin
         try:
             # In a worker thread: this session waits for the database, no one else does.
             record, token = await db.run(
-                lambda session: db.save_assessment(
+                lambda session: db.save_result(
                     session=session, profile=profile, result=result, origin=origin
                 )
             )

@@ -1,7 +1,7 @@
 """What the pages show for one set of answers, as plain JSON-ready data (no Reflex here).
 
 The web state keeps only the answers' text form; everything on the questionnaire and result
-pages is derived from it by `assessment(text)`, cached across sessions because the same answers
+pages is derived from it by `view_of(text)`, cached across sessions because the same answers
 always give the same view.
 """
 
@@ -14,8 +14,9 @@ from typing import Any
 
 from advisor.answers import Answers, decode, encode, questions_to_ask, to_profile, unanswered
 from advisor.content import Content
+from advisor.engine import recommend
 from advisor.evidence import EXIT_POINT_NAMES, STRENGTH_LABELS
-from advisor.rules import Question, recommend
+from advisor.questions import Question
 
 CONFIDENCE_WORDS = {
     "strong": "Strong fit",
@@ -45,7 +46,7 @@ def answer_label(question: Question, value: Any) -> str:
 
 
 @dataclass(frozen=True)
-class Assessment:
+class AnswersView:
     """Everything the questionnaire and result pages need for one set of answers."""
 
     answers: Answers
@@ -81,7 +82,7 @@ def _headline(exit_point: str, audience: str, confidence: str) -> str:
     return f"The {QUALIFICATIONS[exit_point]} fits {who} best, with {confidence} confidence."
 
 
-def build(text: str, content: Content) -> Assessment:
+def build(text: str, content: Content) -> AnswersView:
     """The view of one answers text (the query-string form from advisor.answers)."""
     answers, _ = decode(text)
     questions = {q.id: q for q in content.questions}
@@ -99,8 +100,8 @@ def build(text: str, content: Content) -> Assessment:
     profile = to_profile(answers)
     base = dict(answers=answers, query=encode(answers), ask=ask, missing=missing, review=review)
     if profile is None or missing:
-        return Assessment(**base)
-    result = recommend(profile, content)
+        return AnswersView(**base)
+    result = recommend(profile, content.compiled_rules)
     findings = content.findings_by_id
     reasons = [
         {
@@ -126,7 +127,7 @@ def build(text: str, content: Content) -> Assessment:
         for q in result.quotes
     ]
     if not result.eligible:
-        return Assessment(
+        return AnswersView(
             **base,
             complete=True,
             headline="The advisor cannot recommend a level",
@@ -135,7 +136,7 @@ def build(text: str, content: Content) -> Assessment:
         )
     top = result.recommended or ""
     confidence = result.confidence or "tentative"
-    return Assessment(
+    return AnswersView(
         **base,
         complete=True,
         eligible=True,
@@ -163,17 +164,17 @@ def result_document(text: str, content: Content) -> str | None:
         return None
     payload = {
         "answers": answers.model_dump(mode="json"),
-        "result": recommend(profile, content).model_dump(mode="json"),
+        "result": recommend(profile, content.compiled_rules).model_dump(mode="json"),
         "citation": content.study.citation.text,
     }
     return json.dumps(payload, indent=2, ensure_ascii=False)
 
 
-def cached_builder(content: Content, size: int = 4096):
+def cached_views(content: Content, size: int = 4096):
     """`build` bound to one content and memoised: many people share the same answers."""
 
     @lru_cache(maxsize=size)
-    def assessment(text: str) -> Assessment:
+    def view_of(text: str) -> AnswersView:
         return build(text, content)
 
-    return assessment
+    return view_of

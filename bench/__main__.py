@@ -79,8 +79,8 @@ def _saves_rows(s: dict[str, Any]) -> list[Row]:
         figures = s[key]
         rows += [
             (
-                f"saves: {name}, save_assessment",
-                f"{figures['save_assessment']['per_second']:,}/s",
+                f"saves: {name}, save_result",
+                f"{figures['save_result']['per_second']:,}/s",
                 "",
                 "",
             ),
@@ -90,7 +90,7 @@ def _saves_rows(s: dict[str, Any]) -> list[Row]:
                 "",
                 "",
             ),
-            (f"saves: {name}, save_assessment / INSERT", f"{figures['ratio']:.2f}x", "", ""),
+            (f"saves: {name}, save_result / INSERT", f"{figures['ratio']:.2f}x", "", ""),
         ]
     rows += [
         ("saves: PostgreSQL / SQLite", f"{s['postgres_over_sqlite']:.2f}x", "", ""),

@@ -6,7 +6,7 @@ would be in production: SQLite in WAL mode with the app's pragmas, in a temporar
 PostgreSQL a throwaway cluster (tests/pg_cluster.py) switched back to durable commits
 (fsync, full_page_writes and synchronous_commit on; the test cluster turns them off).
 
-THREADS threads each store SAVES_PER_THREAD assessments, one `db.save_assessment` per session
+THREADS threads each store SAVES_PER_THREAD assessments, one `db.save_result` per session
 as the API and the pages do (varied eligible profiles, recommendations computed beforehand so
 the engine is not timed). Baseline in the same run, same engine, same threads: a plain
 parametrised INSERT of the same row, committed one by one, without the ORM (no model, no
@@ -32,7 +32,9 @@ from sqlalchemy import Engine, func, insert
 from sqlmodel import Session, select
 
 from advisor import db
-from advisor.rules import Profile, Recommendation, recommend
+from advisor.engine import recommend
+from advisor.profile import Profile
+from advisor.recommendation import Recommendation
 from bench.server import ROOT
 
 THREADS = 4
@@ -57,26 +59,20 @@ def _workload(count: int) -> list[tuple[Profile, Recommendation]]:
     from bench.engine import eligible_profiles
 
     profiles = random.Random(7).sample(eligible_profiles(), count)
-    return [(profile, recommend(profile, CONTENT)) for profile in profiles]
+    return [(profile, recommend(profile, CONTENT.compiled_rules)) for profile in profiles]
 
 
 def _save(engine: Engine, profile: Profile, result: Recommendation) -> None:
     with Session(engine) as session:
-        db.save_assessment(session=session, profile=profile, result=result, origin="api")
+        db.save_result(session=session, profile=profile, result=result, origin="api")
 
 
 def _row(profile: Profile, result: Recommendation) -> dict[str, Any]:
-    """The columns save_assessment writes, the same values, a random token hash."""
+    """The columns save_result writes, the same values, a random token hash."""
     return {
         "id": uuid.uuid4(),
         "created_at": db.utcnow(),
-        "audience": profile.audience,
-        "healthcare_background": profile.healthcare_background,
-        "role": profile.role,
-        "career_stage": profile.career_stage,
-        "motivations": ",".join(profile.motivations),
-        "research_aim": profile.research_aim,
-        "workplace": profile.workplace,
+        "answers": profile.model_dump(mode="json"),
         "recommended": result.recommended,
         "confidence": result.confidence,
         "evidence_version": result.evidence_version,
@@ -86,7 +82,7 @@ def _row(profile: Profile, result: Recommendation) -> dict[str, Any]:
 
 
 def _insert(engine: Engine, profile: Profile, result: Recommendation) -> None:
-    statement = insert(db.Assessment.__table__).values(**_row(profile, result))
+    statement = insert(db.SavedResult.__table__).values(**_row(profile, result))
     with engine.connect() as connection:
         connection.execute(statement)
         connection.commit()
@@ -139,7 +135,7 @@ def _measure(url: str, work: list[tuple[Profile, Recommendation]]) -> dict[str, 
         saves.append(_throughput(engine, _save, part))
         inserts.append(_throughput(engine, _insert, part))
     with Session(engine) as session:
-        stored = session.exec(select(func.count()).select_from(db.Assessment)).one()
+        stored = session.exec(select(func.count()).select_from(db.SavedResult)).one()
     expected = 2 * len(work) + 40
     if stored != expected:
         raise RuntimeError(f"{stored} rows stored, {expected} expected")
@@ -153,7 +149,7 @@ def _measure(url: str, work: list[tuple[Profile, Recommendation]]) -> dict[str, 
 
     save, plain = total(saves), total(inserts)
     return {
-        "save_assessment": save,
+        "save_result": save,
         "plain_insert": plain,
         "ratio": round(save["per_second"] / plain["per_second"], 2),
     }
@@ -197,7 +193,7 @@ def run() -> dict[str, Any]:
         "sqlite": sqlite,
         "postgres": postgres,
         "postgres_over_sqlite": round(
-            postgres["save_assessment"]["per_second"] / sqlite["save_assessment"]["per_second"], 2
+            postgres["save_result"]["per_second"] / sqlite["save_result"]["per_second"], 2
         ),
         "seconds": round(time.monotonic() - began, 1),
     }

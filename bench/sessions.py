@@ -4,7 +4,7 @@ The advisor runs as `make run` serves it (prod build, one port, one worker proce
 default state manager). Simulated browser tabs (bench/client.py) speak the frontend's real
 protocol: each opens the websocket with the hydrate event for /assess, waits for the hydration,
 then answers the whole questionnaire as a person would, one event at a time, each sent once the
-backend has answered the previous one and gone quiet (set_answer / toggle_motivation /
+backend has answered the previous one and gone quiet (set_answer / toggle_choice /
 next_step, ending on the review), with answers that differ between tabs. The tabs then stay
 connected.
 
@@ -96,7 +96,7 @@ def questionnaire(seed: int) -> list[tuple[str, dict[str, Any]]]:
     """One person's way through the questionnaire to the review: (handler, payload) pairs.
 
     Eligible, with answers drawn from the rules' own value sets, so tabs differ."""
-    from advisor.rules import CareerStage, Motivation, ResearchAim, Role, Workplace
+    from advisor.profile import CareerStage, Motivation, ResearchAim, Role, Workplace
 
     pick = random.Random(seed)
     motivations = pick.sample(get_args(Motivation), pick.randint(1, 3))
@@ -110,7 +110,7 @@ def questionnaire(seed: int) -> list[tuple[str, dict[str, Any]]]:
             {"question_id": "career_stage", "value": pick.choice(get_args(CareerStage))},
         ),
         ("next_step", {}),
-        *(("toggle_motivation", {"value": m}) for m in motivations),
+        *(("toggle_choice", {"question_id": "motivations", "value": m}) for m in motivations),
         ("next_step", {}),
         (
             "set_answer",
@@ -235,7 +235,7 @@ async def _paced(tabs: list[Tab], action: Callable[[Tab], Awaitable[float]]) -> 
 def _answer(site: Site) -> Callable[[Tab], Awaitable[float]]:
     """One answer event: the research aim changed to the next value, so the stored answers and
     the result change."""
-    from advisor.rules import ResearchAim
+    from advisor.profile import ResearchAim
 
     aims = get_args(ResearchAim)
 

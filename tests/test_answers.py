@@ -4,7 +4,6 @@ import pytest
 
 from advisor.answers import (
     MAX_TEXT_CHARS,
-    MOTIVATIONS,
     OVERSIZED,
     Answers,
     _longest_text,
@@ -13,8 +12,11 @@ from advisor.answers import (
     to_profile,
     unanswered,
 )
+from advisor.profile import ANSWERS
 from advisor.runtime import CONTENT
 from advisor.view import build
+
+MOTIVATIONS = ANSWERS["motivations"].values
 
 
 def test_encode_and_decode_round_trip():
@@ -41,9 +43,11 @@ def test_decode_keeps_valid_answers_and_names_the_rest():
 
 
 def test_toggling_keeps_option_order():
-    answers = Answers().toggled("leadership").toggled("improve_teaching")
+    answers = (
+        Answers().toggled("motivations", "leadership").toggled("motivations", "improve_teaching")
+    )
     assert answers.motivations == ("improve_teaching", "leadership")
-    assert answers.toggled("leadership").motivations == ("improve_teaching",)
+    assert answers.toggled("motivations", "leadership").motivations == ("improve_teaching",)
 
 
 def test_what_is_unanswered_depends_on_eligibility():

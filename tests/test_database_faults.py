@@ -25,8 +25,9 @@ from sqlmodel import Session
 
 from advisor import db
 from advisor.api import create_api
+from advisor.engine import recommend
 from advisor.pages.saved import DeleteState, SavedState
-from advisor.rules import Profile, recommend
+from advisor.profile import Profile
 from advisor.runtime import CONTENT
 from advisor.settings import settings
 from advisor.state import BUSY, AnswersState
@@ -219,8 +220,11 @@ def test_a_save_whose_file_is_deleted_before_its_commit_is_not_acknowledged(sqli
     with Session(engine, expire_on_commit=False) as session:
         event.listen(session, "before_commit", lambda _: shutil.rmtree(sqlite_file.parent))
         with pytest.raises(db.DatabaseUnavailable) as raised:
-            db.save_assessment(
-                session=session, profile=profile, result=recommend(profile, CONTENT), origin="api"
+            db.save_result(
+                session=session,
+                profile=profile,
+                result=recommend(profile, CONTENT.compiled_rules),
+                origin="api",
             )
     assert raised.value.fault == "gone"
 

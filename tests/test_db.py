@@ -7,6 +7,7 @@ import contextlib
 import csv
 import datetime as dt
 import io
+import json
 import sqlite3
 import threading
 import time
@@ -27,11 +28,13 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, func, inspect, text
 from sqlmodel import Session, SQLModel, select
 
-from advisor import db, rules
+from advisor import db, rule_table
+from advisor import profile as profile_model
 from advisor.api import create_api
 from advisor.content import Content, load_content
+from advisor.engine import recommend
+from advisor.profile import Profile
 from advisor.ratelimit import Limits
-from advisor.rules import Profile, recommend
 
 with warnings.catch_warnings():
     # Starlette's TestClient warns that it will move to another HTTP client; it works as is.
@@ -55,28 +58,17 @@ BASE = {
 COLUMNS = {
     "id",
     "created_at",
-    "audience",
-    "healthcare_background",
-    "role",
-    "career_stage",
-    "motivations",
-    "research_aim",
-    "workplace",
+    "answers",
     "recommended",
     "confidence",
     "evidence_version",
     "origin",
     "delete_token_hash",
 }
-# The answer columns and the values each may hold: only the questionnaire's options.
+# The result columns and the values each may hold.
 ENUMERATED = {
-    "audience": set(get_args(rules.Audience)),
-    "role": set(get_args(rules.Role)) | {None},
-    "career_stage": set(get_args(rules.CareerStage)) | {None},
-    "research_aim": set(get_args(rules.ResearchAim)) | {None},
-    "workplace": set(get_args(rules.Workplace)) | {None},
     "recommended": {"certificate", "diploma", "masters", None},
-    "confidence": set(rules.CONFIDENCES) | {None},
+    "confidence": set(rule_table.CONFIDENCES) | {None},
 }
 SMALL = db.SMALLEST_CELL
 
@@ -120,12 +112,15 @@ def save(
     at: dt.datetime | None = None,
     origin: str = "advisor",
     **changes: Any,
-) -> tuple[db.Assessment, str]:
+) -> tuple[db.SavedResult, str]:
     """Save one assessment as the app does, then (for tests of time) back-date it."""
     profile = Profile(**answers(**changes))
     with Session(engine, expire_on_commit=False) as session:
-        record, token = db.save_assessment(
-            session=session, profile=profile, result=recommend(profile, content), origin=origin
+        record, token = db.save_result(
+            session=session,
+            profile=profile,
+            result=recommend(profile, content.compiled_rules),
+            origin=origin,
         )
         if at is not None:
             record.created_at = at
@@ -137,12 +132,18 @@ def save(
 
 def row_count(engine: Engine) -> int:
     with Session(engine) as session:
-        return session.exec(select(func.count()).select_from(db.Assessment)).one()
+        return session.exec(select(func.count()).select_from(db.SavedResult)).one()
 
 
 def raw_rows(engine: Engine) -> list[dict[str, Any]]:
     with engine.connect() as conn:
         return [dict(row._mapping) for row in conn.execute(text("SELECT * FROM assessment"))]
+
+
+def stored_answers(row: dict[str, Any]) -> dict[str, Any]:
+    """A raw row's answers: JSON text from SQLite, already decoded from PostgreSQL."""
+    value = row["answers"]
+    return json.loads(value) if isinstance(value, str) else value
 
 
 def cells(data: db.Insights, dimension: str) -> dict[str, tuple[int | None, bool]]:
@@ -195,7 +196,7 @@ def test_migrating_twice_changes_nothing(engine, url, content):
     assert current_revision(engine) == head_revision()
     assert row_count(engine) == 1
     with Session(engine) as session:
-        assert db.get_assessment(session=session, assessment_id=record.id) is not None
+        assert db.get_result(session=session, result_id=record.id) is not None
 
 
 def test_migrated_schema_matches_the_models(engine):
@@ -203,6 +204,80 @@ def test_migrated_schema_matches_the_models(engine):
     with engine.connect() as conn:
         differences = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
     assert differences == []
+
+
+# Rows as revision 0001 stored them, a column per answer.
+OLD_ROWS = [
+    {
+        "audience": "supervisor",
+        "healthcare_background": True,
+        "role": "education_lead",
+        "career_stage": "late",
+        "motivations": "career_prospects,leadership",
+        "research_aim": "doctorate",
+        "workplace": "international",
+        "recommended": "masters",
+    },
+    {
+        "audience": "self",
+        "healthcare_background": False,
+        "role": None,
+        "career_stage": None,
+        "motivations": "",
+        "research_aim": None,
+        "workplace": None,
+        "recommended": None,
+    },
+]
+
+
+def test_answers_move_into_one_value_and_back(url):
+    from alembic import command
+
+    config = db._alembic_config(url)
+    command.upgrade(config, "0001")
+    engine = db.engine_for(url)
+    ids = [uuid.uuid4() for _ in OLD_ROWS]
+    with engine.begin() as conn:
+        for row_id, row in zip(ids, OLD_ROWS, strict=True):
+            conn.execute(
+                text(
+                    "INSERT INTO assessment (id, created_at, audience, healthcare_background, "
+                    "role, career_stage, motivations, research_aim, workplace, recommended, "
+                    "confidence, evidence_version, origin, delete_token_hash) VALUES (:id, "
+                    ":at, :audience, :healthcare_background, :role, :career_stage, "
+                    ":motivations, :research_aim, :workplace, :recommended, NULL, 'v', 'api', "
+                    "'h')"
+                ),
+                {
+                    **row,
+                    "id": row_id if engine.dialect.name == "postgresql" else row_id.hex,
+                    "at": db.utcnow(),
+                },
+            )
+    db.migrate(url)
+    with Session(engine) as session:
+        profiles = [db.get_result(session=session, result_id=i).profile() for i in ids]
+    assert profiles[0] == Profile(
+        audience="supervisor",
+        healthcare_background=True,
+        role="education_lead",
+        career_stage="late",
+        motivations=("career_prospects", "leadership"),
+        research_aim="doctorate",
+        workplace="international",
+    )
+    assert profiles[1] == Profile(healthcare_background=False)
+    # The way back restores each column as it was.
+    command.downgrade(config, "0001")
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT * FROM assessment")).mappings().all()
+    columns = [k for k in OLD_ROWS[0] if k != "recommended"]
+    back = sorted(({k: row[k] for k in columns} for row in rows), key=lambda r: r["audience"])
+    expected = sorted(({k: r[k] for k in columns} for r in OLD_ROWS), key=lambda r: r["audience"])
+    assert [{**r, "healthcare_background": bool(r["healthcare_background"])} for r in back] == (
+        expected
+    )
 
 
 def test_sqlite_runs_in_wal_mode(tmp_path):
@@ -226,10 +301,10 @@ def test_sqlite_runs_in_wal_mode(tmp_path):
 def test_saved_assessment_reads_back(engine, content):
     record, token = save(engine, content, audience="supervisor", workplace="international")
     with Session(engine) as session:
-        got = db.get_assessment(session=session, assessment_id=record.id)
+        got = db.get_result(session=session, result_id=record.id)
     assert got is not None
     assert got.profile() == Profile(**answers(audience="supervisor", workplace="international"))
-    assert got.recommended == recommend(got.profile(), content).recommended
+    assert got.recommended == recommend(got.profile(), content.compiled_rules).recommended
     assert got.origin == "advisor"
     assert got.created_utc().tzinfo is not None
     assert abs(got.created_utc() - db.utcnow()) < dt.timedelta(minutes=1)
@@ -239,25 +314,21 @@ def test_delete_needs_the_right_token(engine, content):
     record, token = save(engine, content)
     other, _ = save(engine, content)
     with Session(engine) as session:
-        outcome = db.delete_assessment(session=session, assessment_id=record.id, token="wrong")
+        outcome = db.delete_result(session=session, result_id=record.id, token="wrong")
         assert outcome == "forbidden"
     with Session(engine) as session:
-        assert db.get_assessment(session=session, assessment_id=record.id) is not None
+        assert db.get_result(session=session, result_id=record.id) is not None
         # Another record's token is as wrong as any other.
         _, other_token = save(engine, content)
-        outcome = db.delete_assessment(session=session, assessment_id=record.id, token=other_token)
+        outcome = db.delete_result(session=session, result_id=record.id, token=other_token)
         assert outcome == "forbidden"
     with Session(engine) as session:
-        assert db.delete_assessment(session=session, assessment_id=record.id, token=token) == (
-            "deleted"
-        )
+        assert db.delete_result(session=session, result_id=record.id, token=token) == ("deleted")
     with Session(engine) as session:
-        assert db.get_assessment(session=session, assessment_id=record.id) is None
-        assert db.get_assessment(session=session, assessment_id=other.id) is not None
+        assert db.get_result(session=session, result_id=record.id) is None
+        assert db.get_result(session=session, result_id=other.id) is not None
         unknown = uuid.uuid4()
-        assert db.delete_assessment(session=session, assessment_id=unknown, token=token) == (
-            "not_found"
-        )
+        assert db.delete_result(session=session, result_id=unknown, token=token) == ("not_found")
     assert row_count(engine) == 2
 
 
@@ -268,15 +339,22 @@ def test_only_enumerated_answers_are_stored(engine, content):
     assert {c["name"] for c in inspect(engine).get_columns("assessment")} == COLUMNS
     rows = raw_rows(engine)
     assert len(rows) == 2
-    motivations = set(get_args(rules.Motivation))
     for row in rows:
         assert set(row) == COLUMNS
         for column, allowed in ENUMERATED.items():
             assert row[column] in allowed, column
-        assert set(filter(None, row["motivations"].split(","))) <= motivations
+        # The answers: exactly the profile's, each one of its question's options (or none).
+        stored = stored_answers(row)
+        assert set(stored) == set(profile_model.ANSWERS)
+        for name, answer in profile_model.ANSWERS.items():
+            value = stored[name]
+            if answer.kind == "multiple":
+                assert set(value) <= set(answer.values), name
+            else:
+                assert value in answer.values or (value is None and answer.need != "always"), name
         # The delete token itself is never stored, only its hash.
         assert token not in {str(value) for value in row.values()}
-    assert {row["healthcare_background"] for row in rows} == {True, False}
+    assert {stored_answers(row)["healthcare_background"] for row in rows} == {True, False}
 
 
 def test_ids_are_random_uuid4(engine, content):
@@ -299,9 +377,7 @@ def test_purge_deletes_only_what_is_older_than_the_retention(engine, content):
     with Session(engine) as session:
         assert db.purge(session=session, older_than_days=365, now=now) == 2
     with Session(engine) as session:
-        kept = {
-            name for name, i in ids.items() if db.get_assessment(session=session, assessment_id=i)
-        }
+        kept = {name for name, i in ids.items() if db.get_result(session=session, result_id=i)}
     assert kept == {"just-kept", "new"}
     with Session(engine) as session:
         assert db.purge(session=session, older_than_days=365, now=now) == 0
@@ -425,7 +501,10 @@ def test_api_saves_reads_and_deletes(engine, content):
     assert uuid.UUID(assessment_id).version == 4
     assert saved["share_path"] == f"/r/{assessment_id}"
     assert saved["delete_token"]
-    assert saved["result"]["recommended"] == recommend(Profile(**answers()), content).recommended
+    assert (
+        saved["result"]["recommended"]
+        == recommend(Profile(**answers()), content.compiled_rules).recommended
+    )
 
     got = api.get(f"{ASSESSMENTS}/{assessment_id}")
     assert got.status_code == 200
@@ -552,7 +631,7 @@ async def post_all(base: str, bodies: list[dict[str, Any]]) -> list[httpx.Respon
 
 
 def test_concurrent_saves_all_land(engine, content):
-    roles = get_args(rules.Role)
+    roles = get_args(profile_model.Role)
     bodies = [answers(role=roles[i % len(roles)]) for i in range(CONCURRENT)]
     # All from one address, as fast as it can: more than one client's allowance.
     api = create_api(
@@ -575,4 +654,5 @@ def test_concurrent_saves_all_land(engine, content):
             for i in ids:
                 assert http.get(f"{ASSESSMENTS}/{i}").status_code == 200
     assert row_count(engine) == CONCURRENT
-    assert Counter(row["role"] for row in raw_rows(engine)) == Counter(b["role"] for b in bodies)
+    stored = Counter(stored_answers(row)["role"] for row in raw_rows(engine))
+    assert stored == Counter(b["role"] for b in bodies)

@@ -11,9 +11,10 @@ from async_calls import call
 from sqlmodel import Session
 
 from advisor import db
+from advisor.engine import recommend
 from advisor.pages import insights as page
 from advisor.pages.insights import InsightsState
-from advisor.rules import Profile, recommend
+from advisor.profile import Profile
 from advisor.runtime import CONTENT
 from advisor.settings import settings
 
@@ -51,10 +52,10 @@ def save(engine) -> Callable[[Profile, str, int], None]:
     def save(profile: Profile, origin: str, times: int) -> None:
         with Session(engine) as session:
             for _ in range(times):
-                db.save_assessment(
+                db.save_result(
                     session=session,
                     profile=profile,
-                    result=recommend(profile, CONTENT),
+                    result=recommend(profile, CONTENT.compiled_rules),
                     origin=origin,
                 )
 
@@ -76,8 +77,8 @@ def sent_to_browser(state: InsightsState) -> str:
 
 
 def test_recommendations_are_what_the_counts_below_assume():
-    assert recommend(CERTIFICATE, CONTENT).recommended == "certificate"
-    assert recommend(DIPLOMA, CONTENT).recommended == "diploma"
+    assert recommend(CERTIFICATE, CONTENT.compiled_rules).recommended == "certificate"
+    assert recommend(DIPLOMA, CONTENT.compiled_rules).recommended == "diploma"
 
 
 @pytest.mark.parametrize("given", ["", " ", "anything"])

@@ -16,7 +16,8 @@ from advisor.components import evidence_parts
 from advisor.components.evidence_parts import quote_card
 from advisor.evidence import EXIT_POINT_NAMES, STRENGTH_LABELS, STRENGTHS
 from advisor.pages import evidence, method
-from advisor.rules import IneligibleEffect, Option, Question, Rule, WeightEffect, Wording
+from advisor.questions import Option, Question, Wording
+from advisor.rule_table import IneligibleEffect, Rule, WeightEffect
 from advisor.runtime import CONTENT
 
 # ---------------------------------------------------------------------------------------------

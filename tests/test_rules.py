@@ -10,16 +10,9 @@ import pytest
 from pydantic import ValidationError
 
 from advisor.content import load_content
+from advisor.engine import recommend, recommend_json
 from advisor.evidence import EXIT_POINTS
-from advisor.rules import (
-    CareerStage,
-    Motivation,
-    Profile,
-    ResearchAim,
-    Role,
-    recommend,
-    recommend_json,
-)
+from advisor.profile import CareerStage, Motivation, Profile, ResearchAim, Role
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -261,7 +254,7 @@ CASES: list[tuple[str, dict[str, Any], str, str, str]] = [
     ("case", "answers", "expected", "rule", "sentence"), CASES, ids=[c[0] for c in CASES]
 )
 def test_engine_case(content, case, answers, expected, rule, sentence):
-    result = recommend(profile(**answers), content)
+    result = recommend(profile(**answers), content.compiled_rules)
     assert result.eligible
     assert result.recommended == expected, (case, sentence, result.ranking)
     assert rule in [r.rule_id for r in result.reasons], (case, sentence)
@@ -274,7 +267,7 @@ def test_cases_cover_every_exit_point():
 
 def test_without_a_healthcare_background_there_is_no_exit_point(content):
     # "Entrants must have an educational or professional background in healthcare." (Study setting)
-    result = recommend(Profile(healthcare_background=False), content)
+    result = recommend(Profile(healthcare_background=False), content.compiled_rules)
     assert not result.eligible
     assert result.recommended is None and result.confidence is None
     assert result.ranking == [] and result.quotes == [] and result.step_up is None
@@ -285,11 +278,15 @@ def test_without_a_healthcare_background_there_is_no_exit_point(content):
 
 def test_ineligible_with_full_answers_says_what_a_healthcare_background_would_give(content):
     answers = dict(role="trainee", career_stage="early", research_aim="doctorate")
-    result = recommend(Profile(healthcare_background=False, **answers), content)
+    result = recommend(Profile(healthcare_background=False, **answers), content.compiled_rules)
     assert not result.eligible
     [change] = result.what_would_change
     assert (change.question_id, change.answer) == ("healthcare_background", True)
-    assert change.recommended == recommend(profile(**answers), content).recommended == "masters"
+    assert (
+        change.recommended
+        == recommend(profile(**answers), content.compiled_rules).recommended
+        == "masters"
+    )
 
 
 def test_eligible_profiles_must_answer_role_stage_and_research():
@@ -310,7 +307,8 @@ def test_repeated_motivation_is_refused():
 
 def test_ties_break_toward_the_smaller_commitment_and_state_the_step_up(content):
     result = recommend(
-        profile(role="education_lead", career_stage="mid", research_aim="none"), content
+        profile(role="education_lead", career_stage="mid", research_aim="none"),
+        content.compiled_rules,
     )
     scores = {r.exit_point: r.score for r in result.ranking}
     assert scores["diploma"] == scores["masters"] > scores["certificate"]
@@ -323,7 +321,7 @@ def test_ties_break_toward_the_smaller_commitment_and_state_the_step_up(content)
 def test_masters_has_no_step_up(content):
     result = recommend(
         profile(role="education_researcher", career_stage="early", research_aim="doctorate"),
-        content,
+        content.compiled_rules,
     )
     assert result.recommended == "masters" and result.step_up is None
 
@@ -336,7 +334,7 @@ def test_confidence_follows_margin_and_evidence(content):
             motivations=["career_prospects"],
             research_aim="none",
         ),
-        content,
+        content.compiled_rules,
     )
     assert (strong.confidence, strong.evidence_strength) == ("strong", "reported")
     close = recommend(
@@ -347,7 +345,7 @@ def test_confidence_follows_margin_and_evidence(content):
             research_aim="none",
             workplace="international",
         ),
-        content,
+        content.compiled_rules,
     )
     assert close.ranking[0].score - close.ranking[1].score < 2
     assert close.confidence == "tentative"
@@ -357,8 +355,8 @@ def test_supervisor_audience_gets_third_person_reasons(content):
     answers = dict(
         role="trainee", career_stage="early", motivations=["improve_teaching"], research_aim="none"
     )
-    own = recommend(profile(**answers), content)
-    supervisor = recommend(profile(audience="supervisor", **answers), content)
+    own = recommend(profile(**answers), content.compiled_rules)
+    supervisor = recommend(profile(audience="supervisor", **answers), content.compiled_rules)
     assert own.recommended == supervisor.recommended
     rules = {r.id: r for r in content.rules.rules}
     for reason in supervisor.reasons:
@@ -375,7 +373,7 @@ def test_quotations_include_the_recommended_level_alternatives_and_a_caution(con
             motivations=["improve_teaching"],
             research_aim="none",
         ),
-        content,
+        content.compiled_rules,
     )
     shown = {(q.shown_for, q.exit_point) for q in result.quotes}
     assert ("recommended", "certificate") in shown
@@ -411,7 +409,7 @@ def every_eligible_profile():
 
 @pytest.fixture(scope="module")
 def all_results(content):
-    return [(p, recommend(p, content)) for p in every_eligible_profile()]
+    return [(p, recommend(p, content.compiled_rules)) for p in every_eligible_profile()]
 
 
 def test_the_profile_space_is_complete(all_results):
@@ -447,24 +445,31 @@ def test_the_json_writer_matches_pydantic_for_every_profile(content, all_results
     # recommend_json joins parts encoded once; it must write exactly what pydantic would, for
     # every eligible profile in both voices and for every way of being ineligible.
     for answers, result in all_results:
-        assert recommend_json(answers, content) == result.model_dump_json().encode(), answers
+        assert (
+            recommend_json(answers, content.compiled_rules) == result.model_dump_json().encode()
+        ), answers
         supervisor = answers.model_copy(update={"audience": "supervisor"})
-        expected = recommend(supervisor, content).model_dump_json().encode()
-        assert recommend_json(supervisor, content) == expected, supervisor
+        expected = recommend(supervisor, content.compiled_rules).model_dump_json().encode()
+        assert recommend_json(supervisor, content.compiled_rules) == expected, supervisor
     for answers in (
         Profile(healthcare_background=False),
         Profile(healthcare_background=False, audience="supervisor", role="trainee"),
         Profile(healthcare_background=False, motivations=("leadership",), workplace="uk"),
     ):
-        result = recommend(answers, content)
+        result = recommend(answers, content.compiled_rules)
         assert not result.eligible and result.explanation
-        assert recommend_json(answers, content) == result.model_dump_json().encode(), answers
+        assert (
+            recommend_json(answers, content.compiled_rules) == result.model_dump_json().encode()
+        ), answers
 
 
 def test_the_same_answers_give_the_same_result(content, all_results):
     for answers, result in all_results[::7]:
-        assert recommend(answers, content) == result
-        assert recommend(answers.model_copy(), content).model_dump() == result.model_dump()
+        assert recommend(answers, content.compiled_rules) == result
+        assert (
+            recommend(answers.model_copy(), content.compiled_rules).model_dump()
+            == result.model_dump()
+        )
 
 
 def alternatives(question, value):
@@ -486,7 +491,7 @@ def test_what_would_change_matches_a_brute_force_search(content, all_results):
             expected = None
             for option_value, new_value in alternatives(question, getattr(answers, question.id)):
                 changed = answers.model_copy(update={question.id: new_value})
-                other = recommend(changed, content)
+                other = recommend(changed, content.compiled_rules)
                 if other.eligible and other.recommended != result.recommended:
                     expected = (option_value, other.recommended)
                     break

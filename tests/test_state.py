@@ -3,7 +3,8 @@
 import pytest
 
 from advisor.answers import decode
-from advisor.rules import Profile, recommend
+from advisor.engine import recommend
+from advisor.profile import Profile
 from advisor.runtime import CONTENT
 from advisor.state import AnswersState
 
@@ -18,7 +19,7 @@ def walk(state, *answers):
     for answer in answers:
         if isinstance(answer, tuple):
             for value in answer:
-                state.toggle_motivation(value)
+                state.toggle_choice("motivations", value)
         elif answer is not None:
             state.set_answer(state.current_question, answer)
         state.next_step()
@@ -57,14 +58,14 @@ def test_no_healthcare_background_goes_straight_to_review(state):
 def test_invalid_values_are_ignored(state):
     state.set_answer("role", "surgeon")
     state.set_answer("nonsense", "x")
-    state.toggle_motivation("fame")
+    state.toggle_choice("motivations", "fame")
     assert state.stored == ""
 
 
 def test_result_vars_match_the_engine(state):
     walk(state, "yes", "major_teaching", "mid", ("improve_teaching",), "apply_evidence", "uk")
     answers, _ = decode(state.stored)
-    expected = recommend(Profile(**answers.model_dump()), CONTENT)
+    expected = recommend(Profile(**answers.model_dump()), CONTENT.compiled_rules)
     assert state.recommended == expected.recommended == "diploma"
     assert state.confidence == expected.confidence
     assert [r["id"] for r in state.ranking] == [r.exit_point for r in expected.ranking]

@@ -7,7 +7,7 @@ import reflex as rx
 from reflex.event import EventHandler, EventType
 
 from advisor import styles
-from advisor.rules import Question
+from advisor.questions import Question
 from advisor.runtime import CONTENT
 from advisor.state import AnswersState
 
@@ -78,7 +78,7 @@ def _multiple(question: Question) -> rx.Component:
             option.label,
             checked=AnswersState.motivations.contains(option.value),
             # Bound argument: the checkbox's own checked value is not needed.
-            on_change=AnswersState.toggle_motivation(option.value),
+            on_change=AnswersState.toggle_choice(question.id, option.value),
             id=item_id,
             size="3",
             aria_describedby=f"{item_id}-help",

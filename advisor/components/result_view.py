@@ -14,9 +14,9 @@ from advisor.runtime import CONTENT
 from advisor.state import ResultVars
 
 CITATION = CONTENT.study.citation
-# The content's own list (the rules' caveats, then the study's limitations), which the API's
-# recommendation carries too.
-CAVEATS = [caveat.text for caveat in CONTENT.engine.caveats]
+# The content's own list (the rules' caveats, then the study's limitations), which every
+# recommendation of the API carries too.
+CAVEATS = [caveat.text for caveat in CONTENT.caveats]
 # Findings the supervisor's discussion points rest on. Made here, at import, so that
 # advisor.advisor checks these ids against the content before the app serves anyone.
 CONTEXT_EVIDENCE = finding_href("context-reduces-impact")

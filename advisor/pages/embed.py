@@ -16,7 +16,7 @@ from advisor.components.questionnaire import kept_note, questionnaire
 from advisor.components.result_view import result_view
 from advisor.embedding import accent_overrides, embed_options
 from advisor.pages import PageSpec
-from advisor.runtime import CONTENT, assessment
+from advisor.runtime import CONTENT, view_of
 from advisor.state import AnswersState, keep_alive_start
 
 ROUTE = "/embed"
@@ -67,7 +67,7 @@ class EmbedState(rx.State):
         """The review's "See the result": the result replaces the questions in the same frame,
         and the embedding page hears which exit point was suggested (assets/embed-frame.js)."""
         answers = await self.get_state(AnswersState)
-        view = assessment(answers.stored)
+        view = view_of(answers.stored)
         if not view.complete:
             # Only a stale review gets here: go to the first question still to answer.
             answers.position = str(view.ask.index(view.missing[0]) if view.missing else 0)

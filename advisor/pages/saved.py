@@ -71,7 +71,7 @@ class SavedState(ResultVars, rx.State):
         if assessment_id is not None:
             try:
                 record = await db.run(
-                    lambda session: db.get_assessment(session=session, assessment_id=assessment_id)
+                    lambda session: db.get_result(session=session, result_id=assessment_id)
                 )
             except db.DatabaseUnavailable as fault:
                 self.problem = unavailable_message("opened", fault)
@@ -106,8 +106,8 @@ class DeleteState(rx.State):
             return
         try:
             self.outcome = await db.run(
-                lambda session: db.delete_assessment(
-                    session=session, assessment_id=assessment_id, token=token
+                lambda session: db.delete_result(
+                    session=session, result_id=assessment_id, token=token
                 )
             )
         except db.DatabaseUnavailable as fault:

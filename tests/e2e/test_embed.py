@@ -189,7 +189,7 @@ def saved_origin(assessment_id: str) -> str:
     database = ROOT / ".test-server" / "session" / "advisor.db"
     url = os.environ.get("ADVISOR_DATABASE_URL") or f"sqlite:///{database}"
     with Session(db.make_engine(url)) as session:
-        record = db.get_assessment(session=session, assessment_id=uuid.UUID(assessment_id))
+        record = db.get_result(session=session, result_id=uuid.UUID(assessment_id))
         assert record is not None, f"saved assessment {assessment_id} not found in {url}"
         return record.origin
 

@@ -35,7 +35,9 @@ from playwright.async_api import Browser, Locator, Page, async_playwright, expec
 
 from advisor.answers import Answers, encode
 from advisor.content import load_content
-from advisor.rules import Profile, Question, recommend
+from advisor.engine import recommend
+from advisor.profile import Profile
+from advisor.questions import Question
 
 pytestmark = [pytest.mark.e2e, pytest.mark.server]
 
@@ -98,11 +100,11 @@ class Case:
 
     @property
     def expected(self) -> str | None:
-        return recommend(self.profile, CONTENT).recommended
+        return recommend(self.profile, CONTENT.compiled_rules).recommended
 
     @property
     def confidence(self) -> str | None:
-        return recommend(self.profile, CONTENT).confidence
+        return recommend(self.profile, CONTENT.compiled_rules).confidence
 
     @property
     def name(self) -> str:
