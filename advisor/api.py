@@ -6,7 +6,6 @@ import asyncio
 import base64
 import datetime as dt
 import hashlib
-import hmac
 import json
 import posixpath
 import re
@@ -31,6 +30,7 @@ from sqlmodel import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from advisor import db
+from advisor.admin_token import token_matches
 from advisor.content import Content
 from advisor.engine import recommend, recommend_json
 from advisor.profile import Profile
@@ -139,9 +139,7 @@ def _admin(request: Request, authorization: Annotated[str | None, Header()] = No
     if (wait := limits.sign_in_retry_after(client)) > 0:
         raise _too_many(wait, "Too many wrong admin tokens have been tried.")
     scheme, _, given = (authorization or "").partition(" ")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(
-        given.strip().encode(), token.encode()
-    ):
+    if scheme.lower() != "bearer" or not token_matches(given, token):
         if given.strip():
             limits.sign_in_failed(client)
         raise HTTPException(
