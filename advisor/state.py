@@ -10,7 +10,7 @@ from advisor import db
 from advisor.answers import MAX_TEXT_CHARS, OVERSIZED, decode, encode, to_profile
 from advisor.embedding import AUDIENCE_PARAM
 from advisor.engine import recommend
-from advisor.profile import ANSWERS, AUDIENCES
+from advisor.profile import ANSWERS, AUDIENCES, MULTIPLE_CHOICE
 from advisor.ratelimit import retry_after_header
 from advisor.runtime import CONTENT, LIMITS, view_of
 from advisor.settings import settings
@@ -249,8 +249,10 @@ class AnswersState(ResultVars, rx.State):
         return out
 
     @rx.var
-    def motivations(self) -> list[str]:
-        return list(_view(self.stored).answers.motivations)
+    def checked(self) -> dict[str, list[str]]:
+        """The chosen options of each multiple-choice question, as its checkboxes' states."""
+        answers = _view(self.stored).answers
+        return {qid: list(getattr(answers, qid)) for qid in MULTIPLE_CHOICE}
 
     @rx.var
     def review(self) -> list[dict[str, Any]]:

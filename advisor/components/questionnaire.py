@@ -76,7 +76,7 @@ def _multiple(question: Question) -> rx.Component:
         item_id = f"{question.id}-{option.value}"
         checkbox = rx.checkbox(
             option.label,
-            checked=AnswersState.motivations.contains(option.value),
+            checked=AnswersState.checked[question.id].contains(option.value),
             # Bound argument: the checkbox's own checked value is not needed.
             on_change=AnswersState.toggle_choice(question.id, option.value),
             id=item_id,

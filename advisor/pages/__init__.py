@@ -1,31 +1,9 @@
-"""The advisor's pages: one module per route, each declaring its page once in a PageSpec."""
+"""The advisor's pages: one module per route, each declaring its PageSpec, and the table of them."""
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any
-
-import reflex as rx
-from reflex.event import EventType
-
-
-@dataclasses.dataclass(frozen=True, kw_only=True)
-class PageSpec:
-    """One route, as advisor.advisor hands it to `app.add_page`."""
-
-    component: Callable[[], rx.Component]
-    route: str
-    title: str
-    description: str
-    on_load: EventType[()] | None = None
-    meta: Sequence[Mapping[str, Any]] = ()
-    # Reflex's per-page context, e.g. {"sitemap": None} keeps a page out of the sitemap.
-    context: Mapping[str, Any] | None = None
-
-
-# Imported once PageSpec exists: every page module takes it from this package.
-from advisor.pages import (  # noqa: E402
+from advisor.page_spec import PageSpec
+from advisor.pages import (
     assess,
     embed,
     evidence,

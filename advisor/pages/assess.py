@@ -7,7 +7,7 @@ import reflex as rx
 from advisor import styles
 from advisor.components.layout import answers_notice, page
 from advisor.components.questionnaire import kept_note, questionnaire
-from advisor.pages import PageSpec
+from advisor.page_spec import PageSpec
 from advisor.state import AnswersState
 
 ROUTE = "/assess"

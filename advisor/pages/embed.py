@@ -15,7 +15,7 @@ from advisor.components.live_actions import live_actions, live_ineligible_action
 from advisor.components.questionnaire import kept_note, questionnaire
 from advisor.components.result_view import result_view
 from advisor.embedding import accent_overrides, embed_options
-from advisor.pages import PageSpec
+from advisor.page_spec import PageSpec
 from advisor.runtime import CONTENT, view_of
 from advisor.state import AnswersState, keep_alive_start
 

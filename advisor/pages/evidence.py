@@ -18,7 +18,7 @@ from advisor.components.evidence_parts import (
 from advisor.components.layout import citation_text, page, paragraph, section
 from advisor.components.link import finding_anchor
 from advisor.evidence import EXIT_POINT_NAMES, STRENGTH_LABELS, STRENGTHS, Finding, Quotation
-from advisor.pages import PageSpec
+from advisor.page_spec import PageSpec
 from advisor.runtime import CONTENT
 
 ROUTE = "/evidence"

@@ -15,7 +15,7 @@ from advisor.admin_token import token_matches
 from advisor.components.evidence_parts import horizontal_bars
 from advisor.components.layout import page, paragraph, section
 from advisor.evidence import EXIT_POINT_NAMES
-from advisor.pages import PageSpec
+from advisor.page_spec import PageSpec
 from advisor.ratelimit import retry_after_header
 from advisor.runtime import CONTENT, LIMITS
 from advisor.settings import MIN_ADMIN_TOKEN_LENGTH, settings

@@ -12,7 +12,7 @@ from advisor.components.layout import (
     paragraph,
     section,
 )
-from advisor.pages import PageSpec
+from advisor.page_spec import PageSpec
 from advisor.runtime import CONTENT
 
 ROUTE = "/"

@@ -6,7 +6,7 @@ import reflex as rx
 
 from advisor import styles
 from advisor.components.layout import page, paragraph
-from advisor.pages import PageSpec
+from advisor.page_spec import PageSpec
 
 # Reflex's name for the page it serves at any unknown path.
 ROUTE = "404"

@@ -8,7 +8,7 @@ from advisor import styles
 from advisor.components.layout import answers_notice, page
 from advisor.components.live_actions import live_actions, live_ineligible_actions
 from advisor.components.result_view import result_view
-from advisor.pages import PageSpec
+from advisor.page_spec import PageSpec
 from advisor.state import AnswersState
 
 ROUTE = "/result"

@@ -11,7 +11,7 @@ from advisor.answers import Answers, encode
 from advisor.components.layout import page, paragraph
 from advisor.components.result_view import result_view
 from advisor.evidence import EXIT_POINT_NAMES
-from advisor.pages import PageSpec
+from advisor.page_spec import PageSpec
 from advisor.runtime import CONTENT
 from advisor.state import BUSY, ResultVars
 
