@@ -31,19 +31,9 @@ from advisor.asgi import (  # noqa: E402
     mount_api,
     security_headers,
 )
-from advisor.pages import (  # noqa: E402
-    assess,
-    embed,
-    evidence,
-    insights,
-    landing,
-    method,
-    not_found,
-    result,
-    saved,
-)
+from advisor.components import link  # noqa: E402
+from advisor.pages import PAGES  # noqa: E402
 from advisor.settings import settings  # noqa: E402
-from advisor.state import AnswersState  # noqa: E402
 
 # The JSON API, mounted beside Reflex's routes.
 api = create_api(CONTENT, limits=LIMITS)
@@ -88,60 +78,22 @@ app = AdvisorApp(
     stylesheets=["/advisor.css"],
     head_components=[rx.script(src="/skip-link.js"), rx.script(src="/copy-link.js")],
 )
-app.add_page(
-    landing.landing, route=landing.ROUTE, title=landing.TITLE, description=landing.DESCRIPTION
-)
-app.add_page(
-    assess.assess,
-    route=assess.ROUTE,
-    title=assess.TITLE,
-    description=assess.DESCRIPTION,
-    on_load=AnswersState.open_assess,
-)
-app.add_page(
-    result.result,
-    route=result.ROUTE,
-    title=result.TITLE,
-    description=result.DESCRIPTION,
-    on_load=AnswersState.open_result,
-)
-app.add_page(
-    evidence.evidence, route=evidence.ROUTE, title=evidence.TITLE, description=evidence.DESCRIPTION
-)
-app.add_page(method.method, route=method.ROUTE, title=method.TITLE, description=method.DESCRIPTION)
-app.add_page(
-    saved.saved,
-    route=saved.ROUTE,
-    title=saved.TITLE,
-    description=saved.DESCRIPTION,
-    on_load=saved.SavedState.load,
-)
-app.add_page(
-    saved.delete,
-    route=saved.DELETE_ROUTE,
-    title="Delete a saved result | Programme advisor",
-    description="Delete a saved result of the programme advisor.",
-    on_load=saved.DeleteState.reset_outcome,
-)
-app.add_page(
-    embed.embed,
-    route=embed.ROUTE,
-    title=embed.TITLE,
-    description=embed.DESCRIPTION,
-    on_load=embed.EmbedState.open_embed,
-)
-app.add_page(
-    insights.insights,
-    route=insights.ROUTE,
-    title=insights.TITLE,
-    description=insights.DESCRIPTION,
-    meta=insights.META,
-    context=insights.CONTEXT,
-    on_load=insights.InsightsState.open_insights,
-)
-app.add_page(
-    not_found.not_found,
-    route=not_found.ROUTE,
-    title=not_found.TITLE,
-    description=not_found.DESCRIPTION,
-)
+for spec in PAGES:
+    app.add_page(
+        spec.component,
+        route=spec.route,
+        title=spec.title,
+        description=spec.description,
+        on_load=spec.on_load,
+        meta=list(spec.meta),
+        context=None if spec.context is None else dict(spec.context),
+    )
+
+# A finding id written in a page's code that the content lacks would be a dead link: like
+# invalid content, it stops the app before it serves anyone. The page modules, imported above,
+# have asked for their links by now.
+try:
+    link.check_finding_ids(CONTENT, link.linked_finding_ids())
+except link.UnknownFindingError as exc:
+    print(exc, file=sys.stderr)
+    raise SystemExit(1) from exc

@@ -31,10 +31,10 @@ _Check = tuple[str, frozenset[Any], bool]
 
 _M = TypeVar("_M", bound=BaseModel)
 # A shared part of results: the model, and its JSON exactly as pydantic writes it, encoded once.
-_Part = tuple[_M, bytes]
+Part = tuple[_M, bytes]
 
 
-def _part(model: _M) -> _Part[_M]:
+def _part(model: _M) -> Part[_M]:
     return model, model.__pydantic_serializer__.to_json(model)
 
 
@@ -47,7 +47,7 @@ class _CompiledRule:
     favours: int  # index into EXIT_POINTS, -1 for eligibility rules
     weight: float
     best_strength: int  # index into STRENGTHS of its strongest finding about `favours`
-    reasons: dict[str, _Part[Reason]]  # by audience
+    reasons: dict[str, Part[Reason]]  # by audience
     findings: frozenset[str]
 
     def fires(self, answers: dict[str, Any]) -> bool:
@@ -64,15 +64,16 @@ class _CompiledRule:
 
 @dataclass(frozen=True, slots=True)
 class _Quote:
-    out: dict[str, _Part[QuoteOut]]  # by shown_for
+    out: dict[str, Part[QuoteOut]]  # by shown_for
     level: int
     stance: str
     findings: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)
-class _SharedJson:
-    """The JSON of what every result shares, encoded once by pydantic (see `recommend_json`)."""
+class SharedJson:
+    """The JSON of what every result shares, encoded once by pydantic, for the API's writer
+    (advisor.api.routes.advice)."""
 
     values: dict[Any, bytes]  # every enumerated value a result names (audience, exit point...)
     explanation: dict[str, bytes]  # for an ineligible profile, by audience
@@ -91,20 +92,20 @@ class CompiledRules:
     touching: dict[str, dict[Any, tuple[int, ...]]]
     # Interned immutable parts of results: explanations of changes, keyed by (question, change,
     # answer, target), and ranking entries, keyed by (exit point index, score).
-    change_cache: dict[tuple[Any, ...], _Part[Change]]
-    ranked_cache: dict[tuple[int, float], _Part[Ranked]]
+    change_cache: dict[tuple[Any, ...], Part[Change]]
+    ranked_cache: dict[tuple[int, float], Part[Ranked]]
     strong_margin: float
     moderate_margin: float
     caps: tuple[int, ...]  # by strength index: index into CONFIDENCES
     quotes: tuple[_Quote, ...]
     outcomes: list[Outcome]
-    step_up: dict[str, _Part[StepUpOut]]
+    step_up: dict[str, Part[StepUpOut]]
     step_up_route: tuple[int, ...]
     ineligible_text: dict[str, str]
     caveats: list[Caveat]
     evidence_version: str
-    # The JSON of the parts every result shares, for `recommend_json`.
-    json: _SharedJson
+    # The JSON of the parts every result shares, for the API's JSON writer.
+    json: SharedJson
 
 
 def _checks(conditions: dict[str, list[Any]]) -> tuple[_Check, ...]:
@@ -222,7 +223,7 @@ def compile_rules(
         ineligible_text=ineligible_text,
         caveats=caveats,
         evidence_version=evidence_version,
-        json=_SharedJson(
+        json=SharedJson(
             values={
                 value: to_json(value)
                 for value in (*AUDIENCES, *EXIT_POINTS, *CONFIDENCES, *STRENGTHS)
@@ -306,9 +307,9 @@ def _what_would_change(
     scores: list[float],
     fired: list[int],
     top: int | None,
-) -> list[_Part[Change]]:
+) -> list[Part[Change]]:
     """For each question, the first other answer (in option order) that changes the result."""
-    changes: list[_Part[Change]] = []
+    changes: list[Part[Change]] = []
     entries = rules.entries
     fired_now = [False] * len(entries)
     for ix in fired:
@@ -378,7 +379,7 @@ def _what_would_change(
 
 def _quotes(
     rules: CompiledRules, ranking: list[int], fired_findings: set[str]
-) -> list[_Part[QuoteOut]]:
+) -> list[Part[QuoteOut]]:
     """Up to two quotations for the recommendation, one per alternative, and every caution."""
 
     def best(level: int, limit: int) -> list[_Quote]:
@@ -394,7 +395,7 @@ def _quotes(
     return chosen
 
 
-def _ranked(rules: CompiledRules, index: int, score: float) -> _Part[Ranked]:
+def _ranked(rules: CompiledRules, index: int, score: float) -> Part[Ranked]:
     found = rules.ranked_cache.get((index, score))
     if found is None:
         exit_point = EXIT_POINTS[index]
@@ -404,30 +405,31 @@ def _ranked(rules: CompiledRules, index: int, score: float) -> _Part[Ranked]:
 
 
 @dataclass(slots=True)
-class _Decision:
+class Decision:
     """What the engine decided for one profile, as indexes and shared parts: `recommend` makes
-    it a Recommendation, `recommend_json` writes it as that Recommendation's JSON."""
+    it a Recommendation, the API's JSON writer writes it as that Recommendation's JSON."""
 
     eligible: bool
     audience: str
     top: int | None
     confidence: int | None
     evidence: int | None
-    ranking: list[_Part[Ranked]]
-    reasons: list[_Part[Reason]]
-    changes: list[_Part[Change]]
-    quotes: list[_Part[QuoteOut]]
-    step_up: _Part[StepUpOut] | None
+    ranking: list[Part[Ranked]]
+    reasons: list[Part[Reason]]
+    changes: list[Part[Change]]
+    quotes: list[Part[QuoteOut]]
+    step_up: Part[StepUpOut] | None
 
 
-def _decide(profile: Profile, rules: CompiledRules) -> _Decision:
+def decide(profile: Profile, rules: CompiledRules) -> Decision:
+    """What the rules decide for one profile, before it is made a Recommendation."""
     audience = profile.audience
     answers = _answers(profile)
     eligible, scores, fired = _score(rules, answers)
     entries = rules.entries
 
     if not eligible:
-        return _Decision(
+        return Decision(
             eligible=False,
             audience=audience,
             top=None,
@@ -454,7 +456,7 @@ def _decide(profile: Profile, rules: CompiledRules) -> _Decision:
     reasons = [entries[ix].reasons[audience] for ix in fired if entries[ix].favours == top]
     reasons += [entries[ix].reasons[audience] for ix in fired if entries[ix].favours != top]
     route = rules.step_up_route
-    return _Decision(
+    return Decision(
         eligible=True,
         audience=audience,
         top=top,
@@ -472,7 +474,7 @@ def _decide(profile: Profile, rules: CompiledRules) -> _Decision:
 
 def recommend(profile: Profile, rules: CompiledRules) -> Recommendation:
     """The advisor's recommendation for one profile: pure, deterministic, explained."""
-    d = _decide(profile, rules)
+    d = decide(profile, rules)
     top = d.top
     return Recommendation.model_construct(
         eligible=d.eligible,
@@ -489,65 +491,4 @@ def recommend(profile: Profile, rules: CompiledRules) -> Recommendation:
         explanation=rules.ineligible_text[d.audience] if top is None else None,
         caveats=rules.caveats,
         evidence_version=rules.evidence_version,
-    )
-
-
-# The order `recommend_json` writes a Recommendation's fields in: pydantic's order.
-_JSON_FIELDS = (
-    "eligible",
-    "audience",
-    "recommended",
-    "confidence",
-    "evidence_strength",
-    "ranking",
-    "reasons",
-    "what_would_change",
-    "quotes",
-    "outcomes",
-    "step_up",
-    "explanation",
-    "caveats",
-    "evidence_version",
-)
-if tuple(Recommendation.model_fields) != _JSON_FIELDS:  # pragma: no cover - a programming error
-    raise RuntimeError("Recommendation's fields changed: update recommend_json to match")
-
-
-def recommend_json(profile: Profile, rules: CompiledRules) -> bytes:
-    """`recommend(profile, rules).model_dump_json()`, byte for byte, in a fraction of the time:
-    every part of a result is shared between results, so each is encoded once (by pydantic, when
-    the engine is compiled or the part first appears) and a result is those bytes joined."""
-    shared = rules.json
-    values = shared.values
-    d = _decide(profile, rules)
-    top = d.top
-    if top is None:
-        head = (
-            b'{"eligible":false,"audience":%s,"recommended":null,"confidence":null,'
-            % (values[d.audience])
-        )
-        head += b'"evidence_strength":null,"ranking":['
-    else:
-        head = b'{"eligible":true,"audience":%s,"recommended":%s,"confidence":%s,' % (
-            values[d.audience],
-            values[EXIT_POINTS[top]],
-            values[CONFIDENCES[d.confidence]],  # type: ignore[index]
-        )
-        head += b'"evidence_strength":%s,"ranking":[' % values[STRENGTHS[d.evidence]]  # type: ignore[index]
-    return b"".join(
-        (
-            head,
-            b",".join([part[1] for part in d.ranking]),
-            b'],"reasons":[',
-            b",".join([part[1] for part in d.reasons]),
-            b'],"what_would_change":[',
-            b",".join([part[1] for part in d.changes]),
-            b'],"quotes":[',
-            b",".join([part[1] for part in d.quotes]),
-            shared.outcomes,
-            b"null" if d.step_up is None else d.step_up[1],
-            b',"explanation":',
-            shared.explanation[d.audience] if top is None else b"null",
-            shared.caveats,
-        )
     )

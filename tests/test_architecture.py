@@ -23,6 +23,7 @@ CORE = (
     "advisor.content",
     "advisor.answers",
     "advisor.view",
+    "advisor.embed_options",
 )
 SHELLS = ("reflex", "fastapi", "starlette", "sqlmodel", "sqlalchemy", "alembic", "uvicorn")
 

@@ -9,7 +9,8 @@ from typing import Any, get_args
 import pytest
 from pydantic import ValidationError
 
-from advisor.engine import recommend, recommend_json
+from advisor.api.routes.advice import recommendation_json
+from advisor.engine import recommend
 from advisor.evidence import EXIT_POINTS
 from advisor.profile import CareerStage, Motivation, Profile, ResearchAim, Role
 
@@ -439,15 +440,16 @@ def test_properties_hold_for_every_eligible_profile(content, all_results):
 
 @pytest.mark.slow
 def test_the_json_writer_matches_pydantic_for_every_profile(content, all_results):
-    # recommend_json joins parts encoded once; it must write exactly what pydantic would, for
+    # recommendation_json joins parts encoded once; it must write exactly what pydantic would, for
     # every eligible profile in both voices and for every way of being ineligible.
     for answers, result in all_results:
         assert (
-            recommend_json(answers, content.compiled_rules) == result.model_dump_json().encode()
+            recommendation_json(answers, content.compiled_rules)
+            == result.model_dump_json().encode()
         ), answers
         supervisor = answers.model_copy(update={"audience": "supervisor"})
         expected = recommend(supervisor, content.compiled_rules).model_dump_json().encode()
-        assert recommend_json(supervisor, content.compiled_rules) == expected, supervisor
+        assert recommendation_json(supervisor, content.compiled_rules) == expected, supervisor
     for answers in (
         Profile(healthcare_background=False),
         Profile(healthcare_background=False, audience="supervisor", role="trainee"),
@@ -456,7 +458,8 @@ def test_the_json_writer_matches_pydantic_for_every_profile(content, all_results
         result = recommend(answers, content.compiled_rules)
         assert not result.eligible and result.explanation
         assert (
-            recommend_json(answers, content.compiled_rules) == result.model_dump_json().encode()
+            recommendation_json(answers, content.compiled_rules)
+            == result.model_dump_json().encode()
         ), answers
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
 from collections.abc import Iterator
 from typing import Annotated
 
@@ -11,6 +10,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from advisor import db
+from advisor.admin_token import token_matches
 from advisor.content import Content
 from advisor.ratelimit import Limits, retry_after_header
 
@@ -70,9 +70,7 @@ def _admin(request: Request, authorization: Annotated[str | None, Header()] = No
     if (wait := limits.sign_in_retry_after(client)) > 0:
         raise _too_many(wait, "Too many wrong admin tokens have been tried.")
     scheme, _, given = (authorization or "").partition(" ")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(
-        given.strip().encode(), token.encode()
-    ):
+    if scheme.lower() != "bearer" or not token_matches(given, token):
         if given.strip():
             limits.sign_in_failed(client)
         raise HTTPException(

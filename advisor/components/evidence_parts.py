@@ -9,6 +9,7 @@ from typing import Any
 import reflex as rx
 
 from advisor import styles
+from advisor.components.link import finding_href
 from advisor.evidence import EXIT_POINT_NAMES, STRENGTH_LABELS, Finding, SampleGroup
 
 # Pixels per bar of the sample charts, and room for the category names on their left: enough
@@ -72,10 +73,6 @@ def strength_badge(strength: str) -> rx.Component:
         max_width="100%",
         class_name=f"strength strength-{strength}",
     )
-
-
-def finding_href(finding_id: str) -> str:
-    return f"/evidence#finding-{finding_id}"
 
 
 def finding_link(finding: Finding) -> rx.Component:

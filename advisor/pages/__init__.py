@@ -1,1 +1,30 @@
-"""The advisor's pages: one module per route."""
+"""The advisor's pages: one module per route, each declaring its PageSpec, and the table of them."""
+
+from __future__ import annotations
+
+from advisor.page_spec import PageSpec
+from advisor.pages import (
+    assess,
+    embed,
+    evidence,
+    insights,
+    landing,
+    method,
+    not_found,
+    result,
+    saved,
+)
+
+# Every page of the app, in the order they are registered.
+PAGES: tuple[PageSpec, ...] = (
+    landing.PAGE,
+    assess.PAGE,
+    result.PAGE,
+    evidence.PAGE,
+    method.PAGE,
+    saved.PAGE,
+    saved.DELETE_PAGE,
+    embed.PAGE,
+    insights.PAGE,
+    not_found.PAGE,
+)

@@ -1,15 +1,14 @@
-"""The questionnaire: one question per step, a review of every answer, kept in the browser."""
+"""The questions page: the questionnaire, with where the answers are kept."""
 
 from __future__ import annotations
 
 import reflex as rx
-from reflex.event import EventHandler, EventType
 
 from advisor import styles
 from advisor.components.layout import answers_notice, page
-from advisor.questions import Question
-from advisor.runtime import CONTENT
-from advisor.state import AnswersState as S
+from advisor.components.questionnaire import kept_note, questionnaire
+from advisor.page_spec import PageSpec
+from advisor.state import AnswersState
 
 ROUTE = "/assess"
 TITLE = "Questions | Programme advisor"
@@ -17,194 +16,6 @@ DESCRIPTION = (
     "Six multiple-choice questions about your role, career stage, reasons for studying and "
     "research plans, to suggest a Certificate, Diploma or Masters in medical education."
 )
-
-
-def _option_value(value: bool | str) -> str:
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return value
-
-
-def _error(question: Question) -> rx.Component:
-    # Always in the page (empty when there is nothing to say) so screen readers announce it.
-    return rx.text(
-        S.error,
-        id=f"question-{question.id}-error",
-        role="alert",
-        tab_index=-1,
-        color=styles.ERROR_TEXT,
-        weight="medium",
-        min_height="1.6em",
-        margin_top=styles.SPACE_S,
-    )
-
-
-def _option(control: rx.Component, item_id: str, help_text: str) -> rx.Component:
-    """One option: its radio or checkbox (labelled), and its help line beneath."""
-    return rx.box(
-        control,
-        rx.text(
-            help_text,
-            id=f"{item_id}-help",
-            size="2",
-            color=styles.TEXT_MUTED,
-            padding_left=styles.OPTION_INDENT,
-        ),
-        style=styles.OPTION_STYLE,
-    )
-
-
-def _single(question: Question) -> rx.Component:
-    items = []
-    for option in question.options:
-        value = _option_value(option.value)
-        item_id = f"{question.id}-{value}"
-        radio = rx.radio_group.item(
-            rx.text(option.label, weight="medium"),
-            value=value,
-            id=item_id,
-            aria_describedby=f"{item_id}-help",
-        )
-        items.append(_option(radio, item_id, option.help))
-    return rx.radio_group.root(
-        rx.flex(*items, direction="column", gap=styles.SPACE_S),
-        value=S.choices[question.id],
-        on_change=lambda value: S.set_answer(question.id, value),
-        name=question.id,
-        size="3",
-        aria_labelledby=f"question-{question.id}-legend",
-        required=question.required,
-    )
-
-
-def _multiple(question: Question) -> rx.Component:
-    items = []
-    for option in question.options:
-        item_id = f"{question.id}-{option.value}"
-        checkbox = rx.checkbox(
-            option.label,
-            checked=S.checked[question.id].contains(option.value),
-            # Bound argument: the checkbox's own checked value is not needed.
-            on_change=S.toggle_choice(question.id, option.value),
-            id=item_id,
-            size="3",
-            aria_describedby=f"{item_id}-help",
-        )
-        items.append(_option(checkbox, item_id, option.help))
-    return rx.flex(*items, direction="column", gap=styles.SPACE_S, role="group")
-
-
-def _nav(back_disabled: rx.Var | bool, next_label: str = "Next") -> rx.Component:
-    return rx.flex(
-        rx.button(
-            "Back",
-            on_click=S.previous_step,
-            variant="soft",
-            size="3",
-            disabled=back_disabled,
-            type="button",
-        ),
-        rx.button(next_label, on_click=S.next_step, size="3", type="button"),
-        justify="between",
-        margin_top=styles.SPACE_L,
-        class_name="no-print",
-    )
-
-
-def _question_step(question: Question, first: bool) -> rx.Component:
-    legend_id = f"question-{question.id}-legend"
-    optional = "" if question.required else " (optional)"
-    return rx.box(
-        rx.el.fieldset(
-            rx.el.legend(
-                rx.cond(S.is_supervisor, question.prompt.supervisor, question.prompt.self),
-                optional,
-                id=legend_id,
-                style=styles.LEGEND_STYLE,
-            ),
-            rx.text(
-                question.help,
-                id=f"question-{question.id}-help",
-                color=styles.TEXT_MUTED,
-                margin_bottom=styles.SPACE_M,
-                as_="p",
-            ),
-            _multiple(question) if question.kind == "multiple" else _single(question),
-            _error(question),
-            id=f"question-{question.id}",
-            aria_describedby=f"question-{question.id}-help",
-            style=styles.FIELDSET_STYLE,
-        ),
-        _nav(first),
-    )
-
-
-def _review(see_result: rx.Component, change: EventHandler) -> rx.Component:
-    return rx.box(
-        rx.heading("Check your answers", as_="h2", size="6", margin_bottom=styles.SPACE_M),
-        rx.el.dl(
-            rx.foreach(
-                S.review,
-                lambda item: rx.box(
-                    rx.el.dt(item["short"].to(str), style=styles.REVIEW_TERM_STYLE),
-                    rx.el.dd(
-                        rx.flex(
-                            rx.text(item["answer"].to(str)),
-                            rx.button(
-                                "Change",
-                                on_click=change(item["step"].to(int)),
-                                variant="ghost",
-                                size="2",
-                                aria_label="Change " + item["short"].to(str),
-                                type="button",
-                            ),
-                            justify="between",
-                            align="center",
-                            gap=styles.SPACE_M,
-                        ),
-                        margin_left="0",
-                    ),
-                    style=styles.REVIEW_ROW_STYLE,
-                ),
-            ),
-        ),
-        rx.flex(
-            rx.button("Back", on_click=S.previous_step, variant="soft", size="3", type="button"),
-            see_result,
-            justify="between",
-            margin_top=styles.SPACE_L,
-        ),
-        id="review",
-    )
-
-
-def _progress() -> rx.Component:
-    return rx.box(
-        rx.text(
-            rx.cond(
-                S.current_question == "review",
-                "Review your answers",
-                "Question " + (S.step + 1).to_string() + " of " + S.total.to_string(),
-            ),
-            id="progress",
-            weight="medium",
-            color=styles.TEXT_MUTED,
-            aria_live="polite",
-        ),
-        rx.progress(
-            value=rx.cond(S.total > 0, (S.step * 100 / S.total).to(int), 0),
-            max=100,
-            size="2",
-            aria_label="Progress through the questions",
-            margin_top=styles.SPACE_XS,
-        ),
-        margin_bottom=styles.SPACE_L,
-    )
-
-
-def _placeholder() -> rx.Component:
-    # Same footprint as a question step while the saved answers load: no layout shift.
-    return rx.box(min_height=styles.STEP_MIN_HEIGHT, aria_busy="true")
 
 
 def see_result_link() -> rx.Component:
@@ -216,50 +27,28 @@ def see_result_link() -> rx.Component:
     )
 
 
-def kept_note(start_again: EventType) -> rx.Component:
-    """Where the answers live, and a way to forget them."""
-    return rx.text(
-        "Your answers are kept in this browser, so you can leave and come back. ",
-        rx.button(
-            "Start again",
-            on_click=start_again,
-            variant="ghost",
-            size="2",
-            type="button",
-        ),
-        color=styles.TEXT_MUTED,
-        size="2",
-        as_="p",
-        margin_bottom=styles.SPACE_L,
-    )
-
-
-def questionnaire(*, see_result: rx.Component, change: EventHandler = S.go_to_step) -> rx.Component:
-    """The questionnaire's body (progress, one step at a time, the review), for /assess and
-    /embed: `see_result` is the review's way on, `change(step)` its "Change" buttons' event."""
-    steps = [(q.id, _question_step(q, first=i == 0)) for i, q in enumerate(CONTENT.questions)]
-    return rx.cond(
-        rx.State.is_hydrated,
-        rx.box(
-            _progress(),
-            rx.match(S.current_question, *steps, _review(see_result, change)),
-            min_height=styles.STEP_MIN_HEIGHT,
-        ),
-        _placeholder(),
-    )
-
-
 def assess() -> rx.Component:
     """The page at /assess."""
     return page(
         rx.box(id="step-top"),
         rx.heading(
-            rx.cond(S.is_supervisor, "Questions about your colleague", "Questions about you"),
+            rx.cond(
+                AnswersState.is_supervisor, "Questions about your colleague", "Questions about you"
+            ),
             as_="h1",
             size="7",
             margin_bottom=styles.SPACE_S,
         ),
-        kept_note(S.start_again),
-        answers_notice(S.link_problem),
+        kept_note(AnswersState.start_again),
+        answers_notice(AnswersState.link_problem),
         questionnaire(see_result=see_result_link()),
     )
+
+
+PAGE = PageSpec(
+    component=assess,
+    route=ROUTE,
+    title=TITLE,
+    description=DESCRIPTION,
+    on_load=AnswersState.open_assess,
+)

@@ -11,12 +11,13 @@ import json
 import reflex as rx
 
 from advisor import styles
+from advisor.components.live_actions import live_actions, live_ineligible_actions
+from advisor.components.questionnaire import kept_note, questionnaire
+from advisor.components.result_view import result_view
 from advisor.embed_options import accent_overrides, embed_options
-from advisor.pages.assess import kept_note, questionnaire
-from advisor.pages.result import live_actions, live_ineligible_actions, result_view
+from advisor.page_spec import PageSpec
 from advisor.runtime import CONTENT, view_of
-from advisor.state import AnswersState as S
-from advisor.state import keep_alive_start
+from advisor.state import AnswersState, keep_alive_start
 
 ROUTE = "/embed"
 TITLE = f"Which level suits you? {CONTENT.programme.name} | Programme advisor"
@@ -54,7 +55,7 @@ class EmbedState(rx.State):
         options = embed_options(self.router.url.query_parameters, default_accent=styles.ACCENT)
         self.accent = options.accent
         self.showing_result = False
-        answers = await self.get_state(S)
+        answers = await self.get_state(AnswersState)
         # Recorded with a saved result, so an admissions team can count its own page's use.
         answers.origin = options.origin
         if options.audience:
@@ -65,7 +66,7 @@ class EmbedState(rx.State):
     async def show_result(self):
         """The review's "See the result": the result replaces the questions in the same frame,
         and the embedding page hears which exit point was suggested (assets/embed-frame.js)."""
-        answers = await self.get_state(S)
+        answers = await self.get_state(AnswersState)
         view = view_of(answers.stored)
         if not view.complete:
             # Only a stale review gets here: go to the first question still to answer.
@@ -85,7 +86,7 @@ class EmbedState(rx.State):
     @rx.event
     async def change_answer(self, step: int):
         """The review's or the result's "Change": that question, inside the frame."""
-        answers = await self.get_state(S)
+        answers = await self.get_state(AnswersState)
         answers._edit_step(step)
         self.showing_result = False
         return rx.scroll_to("step-top")
@@ -93,7 +94,7 @@ class EmbedState(rx.State):
     @rx.event
     async def start_again(self):
         """Forget every answer and return to the first question, inside the frame."""
-        answers = await self.get_state(S)
+        answers = await self.get_state(AnswersState)
         answers._forget_answers()
         self.showing_result = False
         return rx.scroll_to("step-top")
@@ -104,7 +105,7 @@ def _questions() -> rx.Component:
         rx.heading(CONTENT.programme.name, as_="h1", size="6", margin_bottom=styles.SPACE_S),
         rx.text(
             rx.cond(
-                S.is_supervisor,
+                AnswersState.is_supervisor,
                 "Which level of study fits your colleague best: Certificate, Diploma or "
                 "Masters? Answer six questions about them.",
                 "Which level of study fits you best: Certificate, Diploma or Masters? Answer "
@@ -134,7 +135,7 @@ def _result() -> rx.Component:
             margin_bottom=styles.SPACE_S,
         ),
         result_view(
-            S,
+            AnswersState,
             live_actions(start_again=EmbedState.start_again),
             live_ineligible_actions(
                 change=EmbedState.change_answer, start_again=EmbedState.start_again
@@ -202,3 +203,12 @@ def embed() -> rx.Component:
             id="embed-root",
         ),
     )
+
+
+PAGE = PageSpec(
+    component=embed,
+    route=ROUTE,
+    title=TITLE,
+    description=DESCRIPTION,
+    on_load=EmbedState.open_embed,
+)

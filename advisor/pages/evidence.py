@@ -16,7 +16,9 @@ from advisor.components.evidence_parts import (
     strength_badge,
 )
 from advisor.components.layout import citation_text, page, paragraph, section
+from advisor.components.link import finding_anchor
 from advisor.evidence import EXIT_POINT_NAMES, STRENGTH_LABELS, STRENGTHS, Finding, Quotation
+from advisor.page_spec import PageSpec
 from advisor.runtime import CONTENT
 
 ROUTE = "/evidence"
@@ -231,7 +233,7 @@ def _finding(finding: Finding, quotes: list[Quotation]) -> rx.Component:
                 )
             ]
         ),
-        id=f"finding-{finding.id}",
+        id=finding_anchor(finding.id),
         style=styles.TARGET_STYLE,
         padding_y=styles.SPACE_L,
         border_top=f"1px solid {styles.BORDER}",
@@ -351,3 +353,6 @@ def evidence() -> rx.Component:
         _findings(),
         _limitations(),
     )
+
+
+PAGE = PageSpec(component=evidence, route=ROUTE, title=TITLE, description=DESCRIPTION)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hmac
 import time
 from typing import Any
 
@@ -12,9 +11,11 @@ import reflex as rx
 from sqlalchemy.exc import SQLAlchemyError
 
 from advisor import db, styles
+from advisor.admin_token import token_matches
 from advisor.components.evidence_parts import horizontal_bars
 from advisor.components.layout import page, paragraph, section
 from advisor.evidence import EXIT_POINT_NAMES
+from advisor.page_spec import PageSpec
 from advisor.ratelimit import retry_after_header
 from advisor.runtime import CONTENT, LIMITS
 from advisor.settings import MIN_ADMIN_TOKEN_LENGTH, settings
@@ -50,29 +51,31 @@ WITHHELD_TEXT = (
     "small count be worked out. They return once more results have been saved."
 )
 
-# Every dimension db.insights returns, in its order, with this page's heading for it.
-HEADINGS: dict[str, str] = {
-    "recommended": "Recommended exit point",
-    "role": "Role in education",
-    "career_stage": "Career stage",
-    "audience": "Who answered",
-    "origin": "Where it was used",
-    "week": "Week saved",
-}
+# Every dimension db.insights returns, in its order, with its label as heading; weeks, which
+# db.DIMENSIONS leaves aside, are headed by the date they were saved in the sections and by the
+# day each starts on in the tables' columns.
+HEADINGS: dict[str, str] = {**dict(db.DIMENSIONS), "week": "Week saved"}
 COLUMN_HEADINGS: dict[str, str] = {**dict(db.DIMENSIONS), "week": "Week starting (Monday)"}
 
 
-def _option_labels(question_id: str) -> dict[str, str]:
-    question = next(q for q in CONTENT.questions if q.id == question_id)
-    return {str(option.value): option.label for option in question.options}
+def _answer_labels(dimension: str) -> dict[str, str]:
+    """A counted question's answers in its options' words; {} for a dimension that is not one.
+
+    "none" is how db.insights names an empty answer: someone without a healthcare background is
+    not asked the later questions."""
+    question = CONTENT.questions_by_id.get(dimension)
+    if question is None:
+        return {}
+    labels = {str(option.value): option.label for option in question.options}
+    if "none" in db.FIXED_VALUES.get(dimension, []):
+        labels["none"] = "Not asked"
+    return labels
 
 
-# Stored values in people's words. "none" is how db.insights names an empty column: someone
-# without a healthcare background gets no recommendation and is not asked the later questions.
+# Stored values in people's words: the questions' from the content, the rest written here.
 VALUE_LABELS: dict[str, dict[str, str]] = {
+    **{dimension: _answer_labels(dimension) for dimension, _label in db.DIMENSIONS},
     "recommended": {**EXIT_POINT_NAMES, "none": "No recommendation (entry requirement not met)"},
-    "role": {**_option_labels("role"), "none": "Not asked"},
-    "career_stage": {**_option_labels("career_stage"), "none": "Not asked"},
     "audience": {"self": "People choosing for themselves", "supervisor": "Supervisors"},
     "origin": {
         "advisor": "The advisor itself",
@@ -276,8 +279,7 @@ class InsightsState(rx.State):
                 f"{retry_after_header(wait)} seconds, then try again."
             )
             return rx.set_focus(TOKEN_INPUT_ID)
-        # Constant time, on bytes: compare_digest refuses str with non-ASCII characters.
-        if not hmac.compare_digest(given.encode(), token.encode()):
+        if not token_matches(given, token):
             LIMITS.sign_in_failed(client)
             self._forget()
             self.error = "That is not the admin token. Check it and try again."
@@ -316,14 +318,11 @@ class InsightsState(rx.State):
         return rx.set_focus(TOKEN_INPUT_ID)
 
 
-S = InsightsState
-
-
 def _error() -> rx.Component:
     return rx.cond(
-        S.error != "",
+        InsightsState.error != "",
         rx.text(
-            S.error,
+            InsightsState.error,
             id=ERROR_ID,
             role="alert",
             color=styles.ERROR_TEXT,
@@ -337,7 +336,7 @@ def _error() -> rx.Component:
 def _disabled() -> rx.Component:
     return rx.box(
         rx.heading("Insights are disabled", as_="h2", size="5", margin_bottom=styles.SPACE_S),
-        paragraph(S.disabled_reason, " This page shows no data."),
+        paragraph(InsightsState.disabled_reason, " This page shows no data."),
         rx.text(
             "To enable insights, set the environment variable ",
             rx.code("ADVISOR_ADMIN_TOKEN"),
@@ -359,8 +358,8 @@ def _sign_in_form() -> rx.Component:
         rx.heading("Sign in", as_="h2", size="5", margin_bottom=styles.SPACE_S),
         paragraph("Enter the admin token your advisor's administrator gave you."),
         rx.cond(
-            S.notice != "",
-            rx.text(S.notice, role="status", as_="p", margin_bottom=styles.SPACE_M),
+            InsightsState.notice != "",
+            rx.text(InsightsState.notice, role="status", as_="p", margin_bottom=styles.SPACE_M),
         ),
         rx.el.label("Admin token", html_for=TOKEN_INPUT_ID, style=styles.FIELD_LABEL_STYLE),
         rx.input(
@@ -374,8 +373,8 @@ def _sign_in_form() -> rx.Component:
             # can be typed or sent before then.
             disabled=~rx.State.is_hydrated,
             size="3",
-            aria_invalid=rx.cond(S.error != "", "true", "false"),
-            aria_describedby=rx.cond(S.error != "", ERROR_ID, ""),
+            aria_invalid=rx.cond(InsightsState.error != "", "true", "false"),
+            aria_describedby=rx.cond(InsightsState.error != "", ERROR_ID, ""),
             max_width=styles.TOKEN_INPUT_WIDTH,
         ),
         _error(),
@@ -386,7 +385,7 @@ def _sign_in_form() -> rx.Component:
             size="3",
             margin_top=styles.SPACE_M,
         ),
-        on_submit=S.sign_in,
+        on_submit=InsightsState.sign_in,
         # Should the browser ever submit the form natively, the token goes in a POST body to
         # this page (which only serves GET), never into a URL, the history or an access log.
         method="post",
@@ -406,12 +405,12 @@ def _chart(dimension: str) -> rx.Component:
     """
     chart = horizontal_bars(
         # Each Row serialises to a plain object with these keys.
-        S.tables[dimension].to(list[dict[str, Any]]),
+        InsightsState.tables[dimension].to(list[dict[str, Any]]),
         label_key="tick",
         value_key="count",
         shown_key="shown",
         domain_max="dataMax",
-        height=S.chart_heights[dimension],
+        height=InsightsState.chart_heights[dimension],
         right_margin=_LABEL_ROOM_PX,
         tick_width=_TICK_WIDTH_PX,
         # Recharts draws neither a bar of 0 nor its label: a stub carries "fewer than 5".
@@ -431,7 +430,7 @@ def _table(dimension: str) -> rx.Component:
         ),
         rx.el.tbody(
             rx.foreach(
-                S.tables[dimension],
+                InsightsState.tables[dimension],
                 lambda row: rx.el.tr(
                     rx.el.th(row.label, scope="row", style=styles.TABLE_ROW_HEAD_STYLE),
                     # Two cells, not one with rx.cond as its style: Reflex leaves that style's
@@ -455,7 +454,7 @@ def _dimension(dimension: str) -> rx.Component:
         f"by-{dimension}",
         HEADINGS[dimension],
         rx.cond(
-            S.tables[dimension].length() > 0,
+            InsightsState.tables[dimension].length() > 0,
             rx.box(
                 _table(dimension),
                 _chart(dimension),
@@ -465,7 +464,7 @@ def _dimension(dimension: str) -> rx.Component:
                 align_items="start",
             ),
             rx.cond(
-                S.withheld[dimension],
+                InsightsState.withheld[dimension],
                 paragraph(WITHHELD_TEXT, color=styles.TEXT_MUTED),
                 paragraph("No saved assessments counted yet.", color=styles.TEXT_MUTED),
             ),
@@ -476,11 +475,23 @@ def _dimension(dimension: str) -> rx.Component:
 def _dashboard() -> rx.Component:
     return rx.box(
         rx.flex(
-            rx.button("Refresh", on_click=S.refresh, variant="soft", size="3", type="button"),
             rx.button(
-                "Download CSV", on_click=S.download_csv, variant="soft", size="3", type="button"
+                "Refresh", on_click=InsightsState.refresh, variant="soft", size="3", type="button"
             ),
-            rx.button("Sign out", on_click=S.sign_out, variant="outline", size="3", type="button"),
+            rx.button(
+                "Download CSV",
+                on_click=InsightsState.download_csv,
+                variant="soft",
+                size="3",
+                type="button",
+            ),
+            rx.button(
+                "Sign out",
+                on_click=InsightsState.sign_out,
+                variant="outline",
+                size="3",
+                type="button",
+            ),
             gap=styles.SPACE_S,
             wrap="wrap",
             margin_top=styles.SPACE_L,
@@ -497,7 +508,7 @@ def _dashboard() -> rx.Component:
                 margin_bottom=styles.SPACE_XS,
             ),
             rx.text(
-                rx.cond(S.total != "", S.total, "none"),
+                rx.cond(InsightsState.total != "", InsightsState.total, "none"),
                 " counted",
                 as_="p",
                 size="7",
@@ -505,8 +516,15 @@ def _dashboard() -> rx.Component:
                 id="insights-total",
             ),
             rx.cond(
-                S.updated != "",
-                rx.text("Counted at ", S.updated, ".", as_="p", size="2", color=styles.TEXT_MUTED),
+                InsightsState.updated != "",
+                rx.text(
+                    "Counted at ",
+                    InsightsState.updated,
+                    ".",
+                    as_="p",
+                    size="2",
+                    color=styles.TEXT_MUTED,
+                ),
             ),
             style=styles.CARD_STYLE,
             margin_top=styles.SPACE_L,
@@ -528,6 +546,21 @@ def insights() -> rx.Component:
             color=styles.TEXT_MUTED,
             margin_top=styles.SPACE_M,
         ),
-        rx.cond(S.enabled, rx.cond(S.signed_in, _dashboard(), _sign_in_form()), _disabled()),
+        rx.cond(
+            InsightsState.enabled,
+            rx.cond(InsightsState.signed_in, _dashboard(), _sign_in_form()),
+            _disabled(),
+        ),
         wide=True,
     )
+
+
+PAGE = PageSpec(
+    component=insights,
+    route=ROUTE,
+    title=TITLE,
+    description=DESCRIPTION,
+    on_load=InsightsState.open_insights,
+    meta=META,
+    context=CONTEXT,
+)

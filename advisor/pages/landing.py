@@ -12,6 +12,7 @@ from advisor.components.layout import (
     paragraph,
     section,
 )
+from advisor.page_spec import PageSpec
 from advisor.runtime import CONTENT
 
 ROUTE = "/"
@@ -135,3 +136,6 @@ def landing() -> rx.Component:
             ),
         ),
     )
+
+
+PAGE = PageSpec(component=landing, route=ROUTE, title=TITLE, description=DESCRIPTION)

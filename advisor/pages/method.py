@@ -17,6 +17,7 @@ from advisor.components.evidence_parts import (
 )
 from advisor.components.layout import page, paragraph, section
 from advisor.evidence import EXIT_POINT_NAMES, EXIT_POINTS, STRENGTH_LABELS, STRENGTHS, Finding
+from advisor.page_spec import PageSpec
 from advisor.questions import Question
 from advisor.rule_table import CONFIDENCES, Rule
 from advisor.runtime import CONTENT
@@ -422,3 +423,6 @@ def method() -> rx.Component:
         _scoring(),
         _cannot_tell(),
     )
+
+
+PAGE = PageSpec(component=method, route=ROUTE, title=TITLE, description=DESCRIPTION)

@@ -6,6 +6,7 @@ import reflex as rx
 
 from advisor import styles
 from advisor.components.layout import page, paragraph
+from advisor.page_spec import PageSpec
 
 # Reflex's name for the page it serves at any unknown path.
 ROUTE = "404"
@@ -28,3 +29,6 @@ def not_found() -> rx.Component:
             wrap="wrap",
         ),
     )
+
+
+PAGE = PageSpec(component=not_found, route=ROUTE, title=TITLE, description=DESCRIPTION)

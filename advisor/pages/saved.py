@@ -9,8 +9,9 @@ import reflex as rx
 from advisor import db, styles
 from advisor.answers import Answers, encode
 from advisor.components.layout import page, paragraph
+from advisor.components.result_view import result_view
 from advisor.evidence import EXIT_POINT_NAMES
-from advisor.pages.result import result_view
+from advisor.page_spec import PageSpec
 from advisor.runtime import CONTENT
 from advisor.state import BUSY, ResultVars
 
@@ -18,6 +19,8 @@ ROUTE = "/r/[result_id]"
 DELETE_ROUTE = "/r/[result_id]/delete"
 TITLE = "Saved result | Programme advisor"
 DESCRIPTION = "A saved result of the programme advisor, read-only."
+DELETE_TITLE = "Delete a saved result | Programme advisor"
+DELETE_DESCRIPTION = "Delete a saved result of the programme advisor."
 
 
 def _id_from_path(path: str) -> uuid.UUID | None:
@@ -257,3 +260,19 @@ def delete() -> rx.Component:
             ),
         ),
     )
+
+
+PAGE = PageSpec(
+    component=saved,
+    route=ROUTE,
+    title=TITLE,
+    description=DESCRIPTION,
+    on_load=SavedState.load,
+)
+DELETE_PAGE = PageSpec(
+    component=delete,
+    route=DELETE_ROUTE,
+    title=DELETE_TITLE,
+    description=DELETE_DESCRIPTION,
+    on_load=DeleteState.reset_outcome,
+)
