@@ -67,20 +67,25 @@ def _saved_panel() -> rx.Component:
     )
 
 
+def print_and_download(download: EventType) -> tuple[rx.Component, rx.Component]:
+    """The two buttons every result offers, a live one or a saved one: print, download."""
+    return (
+        rx.button(
+            "Print or save as PDF",
+            on_click=rx.call_script("window.print()"),
+            variant="soft",
+            type="button",
+        ),
+        rx.button("Download JSON", on_click=download, variant="soft", type="button"),
+    )
+
+
 def live_actions(start_again: EventType = AnswersState.start_again) -> rx.Component:
     """Actions on the person's own result: print, download, copy, save, start again."""
     return rx.box(
         rx.heading("Keep or share this result", as_="h2", size="4", margin_bottom=styles.SPACE_S),
         rx.flex(
-            rx.button(
-                "Print or save as PDF",
-                on_click=rx.call_script("window.print()"),
-                variant="soft",
-                type="button",
-            ),
-            rx.button(
-                "Download JSON", on_click=AnswersState.download_json, variant="soft", type="button"
-            ),
+            *print_and_download(AnswersState.download_json),
             copy_button(
                 "Copy link",
                 AnswersState.share_path,

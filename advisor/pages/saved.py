@@ -9,6 +9,7 @@ import reflex as rx
 from advisor import db, styles
 from advisor.answers import Answers, encode
 from advisor.components.layout import page, paragraph
+from advisor.components.live_actions import print_and_download
 from advisor.components.result_view import result_view
 from advisor.evidence import EXIT_POINT_NAMES
 from advisor.page_spec import PageSpec
@@ -116,15 +117,7 @@ class DeleteState(rx.State):
 
 def _saved_actions() -> rx.Component:
     return rx.flex(
-        rx.button(
-            "Print or save as PDF",
-            on_click=rx.call_script("window.print()"),
-            variant="soft",
-            type="button",
-        ),
-        rx.button(
-            "Download JSON", on_click=SavedState.download_json, variant="soft", type="button"
-        ),
+        *print_and_download(SavedState.download_json),
         rx.button(rx.link("Make your own assessment", href="/assess"), as_child=True),
         gap=styles.SPACE_S,
         wrap="wrap",
