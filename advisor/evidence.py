@@ -154,6 +154,14 @@ class Theme(Frozen):
     summary: Text
 
 
+class Locator(Frozen):
+    """Where a finding rests in the study: the section, and a few words of the sentence copied
+    exactly from the study's text (from one line of it), so that a test can find them there."""
+
+    section: Text
+    words: Annotated[str, StringConstraints(min_length=12, max_length=160)]
+
+
 class Finding(Frozen):
     id: Slug
     statement: Text
@@ -161,6 +169,12 @@ class Finding(Frozen):
     exit_points: list[ExitPoint] = Field(min_length=1)
     section: Text
     strength: Strength
+    all_graduates: bool = Field(
+        default=False,
+        description="Said of the graduates in general, not of one exit point: shown under "
+        "every exit point, and never counted as one exit point's evidence",
+    )
+    locator: Locator | None = None
 
 
 class Quotation(Frozen):
