@@ -9,7 +9,7 @@ from advisor import styles
 from advisor.components.evidence_parts import quote_card
 from advisor.components.layout import paragraph, section
 from advisor.components.link import finding_href
-from advisor.evidence import STRENGTH_LABELS, Outcome
+from advisor.evidence import STRENGTH_LABELS, Outcome, OutcomeItem
 from advisor.runtime import CONTENT
 from advisor.state import ResultVars
 
@@ -48,6 +48,13 @@ def _reason(reason: rx.Var) -> rx.Component:
             ),
         ),
         rx.text(
+            "Basis: ",
+            reason["basis"].to(str),
+            as_="p",
+            size="2",
+            color=styles.TEXT_MUTED,
+        ),
+        rx.text(
             "Evidence",
             as_="p",
             size="1",
@@ -76,6 +83,18 @@ def _quote(quote: rx.Var) -> rx.Component:
     )
 
 
+ALL_GRADUATES_LABEL = "Said of graduates in general, not of one exit point"
+
+
+def _item_label(item: OutcomeItem) -> str:
+    """What kind of evidence an outcome item is; one resting only on findings said of all
+    graduates is shown as such under every exit point, never as that exit point's own."""
+    findings = CONTENT.findings_by_id
+    if all(findings[f].all_graduates for f in item.findings):
+        return ALL_GRADUATES_LABEL
+    return STRENGTH_LABELS[item.strength]
+
+
 def _outcome(state: type[ResultVars], outcome: Outcome) -> rx.Component:
     exit_point = outcome.exit_point
     chosen = state.recommended == exit_point
@@ -90,7 +109,7 @@ def _outcome(state: type[ResultVars], outcome: Outcome) -> rx.Component:
                 rx.el.li(
                     rx.text(item.text, as_="p"),
                     rx.text(
-                        STRENGTH_LABELS[item.strength],
+                        _item_label(item),
                         as_="p",
                         size="1",
                         color=styles.TEXT_MUTED,

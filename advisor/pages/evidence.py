@@ -200,7 +200,13 @@ def _finding(finding: Finding, quotes: list[Quotation]) -> rx.Component:
         rx.text(finding.statement, as_="p", weight="medium", margin_bottom=styles.SPACE_S),
         strength_badge(finding.strength),
         rx.text(
-            f"About the {exit_point_names(finding.exit_points)}. In the paper: {finding.section}.",
+            (
+                "Said of graduates in general, not of one exit point."
+                if finding.all_graduates
+                else f"About the {exit_point_names(finding.exit_points)}."
+            )
+            + f" In the paper: {finding.section}"
+            + (f", at “{finding.locator.words}”." if finding.locator else "."),
             as_="p",
             size="2",
             color=styles.TEXT_MUTED,
