@@ -22,12 +22,12 @@ AXE_STAMP := $(TOOLS)/axe/.installed-$(AXE_VERSION)
 # Python package); playwright's own browser download would reach outside the registries.
 CHROMIUM := /usr/bin/chromium
 # Debian's PostgreSQL server for the database tests, which run a throwaway cluster of their own
-# (tests/pg_cluster.py), never the system's. Any major version will do: make expands the pattern
+# (tests/utils/pg_cluster.py), never the system's. Any major version will do: make expands the pattern
 # to the installed initdb; with none installed it stays a pattern naming no file, and the rule
 # below installs the server.
 POSTGRES := /usr/lib/postgresql/*/bin/initdb
 # Debian's Redis server for the scale-out test, which runs a throwaway server of its own
-# (tests/redis_server.py) on a free port of 127.0.0.1, never the system's.
+# (tests/utils/redis_server.py) on a free port of 127.0.0.1, never the system's.
 REDIS := /usr/bin/redis-server
 # wrk drives the API benchmark from another core (a Python client would starve the server).
 WRK := /usr/bin/wrk
@@ -39,7 +39,7 @@ PYTEST_ARGS ?=
 # Every recipe that runs Reflex, the tests or the benchmarks starts from the same environment.
 WITH_ENV := cd $(ROOT) && export ADVISOR_ROOT=$(ROOT) && . $(ROOT)/scripts/env.sh &&
 
-.PHONY: help install run test bench purge lint format clean distclean
+.PHONY: help install run test test-fast bench purge lint format clean distclean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  make %-10s %s\n", $$1, $$2}' \
@@ -74,6 +74,13 @@ run: install ## Check the content, migrate the database, serve the app on HOST:P
 
 test: install $(CHROMIUM) $(AXE_STAMP) $(POSTGRES) $(REDIS) ## Run the test suite, browser tests included
 	$(WITH_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+
+# What test-fast leaves out: the markers of pyproject.toml (tests/conftest.py adds server,
+# postgres and redis to every test using a fixture that starts one).
+FAST := not e2e and not server and not postgres and not redis and not slow
+
+test-fast: install ## Run the tests that need no browser, server or database server (seconds)
+	$(WITH_ENV) $(PY) -m pytest -m "$(FAST)" $(PYTEST_ARGS)
 
 # The fonts give screenshots readable text.
 $(CHROMIUM):

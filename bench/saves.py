@@ -3,7 +3,7 @@
 Each database is fresh and migrated by `advisor.db.migrate`, reached through the engine
 `advisor.db.make_engine` builds for it (the app's pragmas, pool and driver), and run as it
 would be in production: SQLite in WAL mode with the app's pragmas, in a temporary folder;
-PostgreSQL a throwaway cluster (tests/pg_cluster.py) switched back to durable commits
+PostgreSQL a throwaway cluster (tests/utils/pg_cluster.py) switched back to durable commits
 (fsync, full_page_writes and synchronous_commit on; the test cluster turns them off).
 
 THREADS threads each store SAVES_PER_THREAD assessments, one `db.save_result` per session
@@ -39,12 +39,12 @@ from bench.server import ROOT
 
 THREADS = 4
 SAVES_PER_THREAD = 500
-PG_CLUSTER = ROOT / "tests" / "pg_cluster.py"
+PG_CLUSTER = ROOT / "tests" / "utils" / "pg_cluster.py"
 DURABLE = {"fsync": "on", "full_page_writes": "on", "synchronous_commit": "on"}
 
 
 def _pg_cluster_module() -> Any:
-    """tests/pg_cluster.py, loaded by path (the benchmarks do not import the tests package)."""
+    """tests/utils/pg_cluster.py, loaded by path (the benchmarks do not import the tests)."""
     spec = importlib.util.spec_from_file_location("advisor_bench_pg_cluster", PG_CLUSTER)
     if spec is None or spec.loader is None:
         raise RuntimeError(f"cannot load {PG_CLUSTER}")

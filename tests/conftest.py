@@ -1,26 +1,58 @@
-"""Shared fixtures: the real server, started exactly as `make run` starts it, PostgreSQL and
-Redis."""
+"""Shared fixtures, each defined once: the content, the real server started exactly as `make run`
+starts it, PostgreSQL and Redis. Their helpers live in tests/utils/."""
 
-import contextlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator
 from pathlib import Path
 
-import pg_cluster
 import pytest
-import redis_server
-from servers import (  # noqa: F401 - re-exported for fixtures in tests/e2e
-    DATABASE_URL_NAMES,
-    ROOT,
-    START_TIMEOUT_S,
-    STOP_TIMEOUT_S,
-    TEST_ADMIN_TOKEN,
-    TEST_SERVER_DIR,
-    Server,
-    free_port,
-    running_server,
-    start_server,
-)
-from study import read_study, study_dir, study_missing
+from sqlalchemy import Engine
+
+from advisor import db
+from advisor.content import Content, load_content
+from tests.utils import pg_cluster, redis_server
+from tests.utils.servers import ROOT, TEST_SERVER_DIR, Server, running_server
+from tests.utils.study import read_study, study_dir, study_missing
+
+# Fixtures that start what `make test-fast` runs without: a test using one, directly or through
+# another fixture, gets the marker that deselects it.
+MARKER_OF_FIXTURE = {
+    "live_server": "server",
+    "app_server": "server",
+    "postgres_cluster": "postgres",
+    "postgres_url": "postgres",
+    "redis_store": "redis",
+}
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects anything
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        for name in getattr(item, "fixturenames", ()):
+            if name in MARKER_OF_FIXTURE:
+                item.add_marker(MARKER_OF_FIXTURE[name])
+
+
+@pytest.fixture(scope="session")
+def content() -> Content:
+    """The shipped content folder, loaded and checked once for the session."""
+    return load_content(ROOT / "content")
+
+
+@pytest.fixture
+def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
+    """A fresh SQLite database of the test's own at the newest schema, through the engine the
+    app would use."""
+    url = f"sqlite:///{tmp_path / 'advisor.db'}"
+    db.migrate(url)
+    yield db.engine_for(url)
+    db.engine_for(url).dispose()
+
+
+@pytest.fixture
+def web_engine(sqlite_engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Engine:
+    """`sqlite_engine`, made the database the pages' event handlers read and write."""
+    monkeypatch.setattr(db, "default_engine", lambda: sqlite_engine)
+    return sqlite_engine
 
 
 @pytest.fixture(scope="session")
@@ -34,19 +66,6 @@ def study_text() -> str:
             pytest.fail(why, pytrace=False)
         pytest.skip(why)
     return text
-
-
-@pytest.fixture(scope="session")
-def serve_app() -> Callable[..., contextlib.AbstractContextManager[Server]]:
-    """`running_server` for modules that cannot import it (under tests/e2e, `conftest` names that
-    folder's own): `serve_app(name, log_path, extra_env)` builds in TEST_SERVER_DIR / name."""
-
-    def serve(
-        name: str, log_path: Path, extra_env: Mapping[str, str] | None = None
-    ) -> contextlib.AbstractContextManager[Server]:
-        return running_server(log_path, TEST_SERVER_DIR / name, extra_env)
-
-    return serve
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,6 @@ from hypothesis import strategies as st
 from advisor.api import create_api
 from advisor.api.errors import SMALLEST_422_BYTES
 from advisor.asgi import mount_api
-from advisor.content import load_content
 from advisor.engine import recommend
 from advisor.profile import Profile
 
@@ -37,11 +36,6 @@ VALID = {
     "motivations": ["career_prospects"],
     "research_aim": "none",
 }
-
-
-@pytest.fixture(scope="module")
-def content():
-    return load_content(ROOT / "content")
 
 
 @pytest.fixture(scope="module")
@@ -208,6 +202,7 @@ FIELD_VALUES = st.fixed_dictionaries(
 )
 
 
+@pytest.mark.slow
 @settings(
     max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -298,6 +293,7 @@ def test_recommendations_answers_every_body_as_fastapi_would(
     _same(client, reference, body, content_type)
 
 
+@pytest.mark.slow
 @settings(
     max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -396,6 +392,7 @@ def test_a_made_up_field_name_is_shown_cut_short(client):
     assert len(response.content) < 1000
 
 
+@pytest.mark.slow
 @settings(
     max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

@@ -21,11 +21,6 @@ ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
 
 
-@pytest.fixture(scope="module")
-def content():
-    return load_content(CONTENT)
-
-
 def every_eligible_profile() -> Iterator[Profile]:
     """Every eligible profile (one voice), from the profile's own definition of the answers."""
     asked = [a for a in ANSWERS.values() if a.question and a.id != "healthcare_background"]

@@ -20,11 +20,6 @@ ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
 
 
-@pytest.fixture(scope="module")
-def content():
-    return load_content(CONTENT)
-
-
 # --- The shipped content -------------------------------------------------------------------
 
 
@@ -372,19 +367,19 @@ def test_an_admissions_team_can_point_the_advisor_at_its_own_copy(tmp_path):
     assert "our-copy.2+" in done.stdout
 
 
-# --- Where the study's text comes from (tests/conftest.py) --------------------------------------
+# --- Where the study's text comes from (tests/utils/study.py) -----------------------------------
 
 
 def test_the_studys_folder_comes_from_the_variable_or_sits_beside_the_project(tmp_path):
-    from study import ROOT as PROJECT
-    from study import study_dir
+    from tests.utils.study import ROOT as PROJECT
+    from tests.utils.study import study_dir
 
     assert study_dir({}) == PROJECT.parent / "shared" / "study"
     assert study_dir({"ADVISOR_STUDY_DIR": str(tmp_path)}) == tmp_path
 
 
 def test_without_the_studys_text_the_tests_say_they_did_not_run_unless_ci(tmp_path):
-    from study import read_study, study_missing
+    from tests.utils.study import read_study, study_missing
 
     assert read_study(tmp_path) is None and read_study(tmp_path / "absent") is None
     fail, why = study_missing(tmp_path, {})

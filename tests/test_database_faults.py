@@ -16,10 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from async_calls import call
-from db_faults import postgresql_table_locked, read_only, sqlite_locked
 from reflex.istate.data import RouterData
-from servers import free_port
 from sqlalchemy import Engine, event
 from sqlmodel import Session
 
@@ -31,6 +28,9 @@ from advisor.profile import Profile
 from advisor.runtime import CONTENT
 from advisor.settings import settings
 from advisor.state import BUSY, AnswersState
+from tests.utils.async_calls import call
+from tests.utils.db_faults import postgresql_table_locked, read_only, sqlite_locked
+from tests.utils.servers import free_port
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -121,6 +121,7 @@ async def save_while_the_loop_ticks(state: AnswersState) -> float:
     return longest
 
 
+@pytest.mark.slow
 def test_the_web_save_of_a_locked_database_says_busy_without_holding_the_loop(
     sqlite_file, monkeypatch
 ):
@@ -140,6 +141,7 @@ def test_the_web_save_of_a_locked_database_says_busy_without_holding_the_loop(
     assert uuid.UUID(state.saved_id).hex in rows_in(sqlite_file)
 
 
+@pytest.mark.slow
 def test_the_api_answers_503_busy_within_seconds_while_another_process_writes(sqlite_file):
     client = api(engine_of(sqlite_file))
     saved = client.post(ASSESSMENTS, json=BODY).json()
@@ -292,6 +294,7 @@ def saved_by_api(path: Path) -> dict:
     return api(engine_of(path)).post(ASSESSMENTS, json=BODY).json()
 
 
+@pytest.mark.slow
 def test_deleting_from_a_locked_database_says_busy_and_keeps_the_result(sqlite_file, monkeypatch):
     monkeypatch.setattr(db, "default_engine", lambda: engine_of(sqlite_file))
     saved = saved_by_api(sqlite_file)

@@ -9,8 +9,6 @@ import datetime as dt
 import io
 import json
 import sqlite3
-import threading
-import time
 import uuid
 import warnings
 from collections import Counter
@@ -21,7 +19,6 @@ from typing import Any, get_args
 
 import httpx
 import pytest
-import uvicorn
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -31,10 +28,11 @@ from sqlmodel import Session, SQLModel, select
 from advisor import db, rule_table
 from advisor import profile as profile_model
 from advisor.api import create_api
-from advisor.content import Content, load_content
+from advisor.content import Content
 from advisor.engine import recommend
 from advisor.profile import Profile
 from advisor.ratelimit import Limits
+from tests.utils.servers import serving_in_thread
 
 with warnings.catch_warnings():
     # Starlette's TestClient warns that it will move to another HTTP client; it works as is.
@@ -77,12 +75,7 @@ def answers(**changes: Any) -> dict[str, Any]:
     return {**BASE, **changes}
 
 
-@pytest.fixture(scope="module")
-def content() -> Content:
-    return load_content(ROOT / "content")
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """An empty database of the test's own: a SQLite file, or a fresh PostgreSQL database."""
     if request.param == "sqlite":
@@ -604,26 +597,6 @@ def test_insights_api_needs_the_token(engine, content):
 CONCURRENT = 50
 
 
-@contextlib.contextmanager
-def serving(app: Any) -> Iterator[str]:
-    """Serve an ASGI app with uvicorn on a free port, in a thread; stop it afterwards."""
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.01)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-
-
 async def post_all(base: str, bodies: list[dict[str, Any]]) -> list[httpx.Response]:
     limits = httpx.Limits(max_connections=len(bodies))
     async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as http:
@@ -640,7 +613,7 @@ def test_concurrent_saves_all_land(engine, content):
         admin_token=ADMIN_TOKEN,
         limits=Limits.create(saves_per_minute=CONCURRENT),
     )
-    with serving(api) as base:
+    with serving_in_thread(api) as base:
         # In a thread of its own: the browser tests' sync Playwright keeps an event loop running
         # in the main thread for the whole session, and asyncio.run refuses to nest in it.
         with ThreadPoolExecutor(1) as pool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
@@ -20,6 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES_PER_OPERATION_AND_MODE = 130
 # 4xx answers that are not about a field: missing token, unknown id, too large, disabled.
 NOT_ABOUT_A_FIELD = {401, 403, 404, 405, 413, 503}
+
+pytestmark = pytest.mark.slow  # over 1,000 requests: about 20 s
 
 
 def test_generated_requests_never_fail_the_server(tmp_path):

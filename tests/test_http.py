@@ -8,7 +8,6 @@ import warnings
 from pathlib import Path
 
 import pytest
-from async_calls import call
 
 from advisor import db
 from advisor.api import create_api
@@ -24,6 +23,7 @@ from advisor.asgi import (
     security_headers,
 )
 from advisor.content import load_content
+from tests.utils.async_calls import call
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")

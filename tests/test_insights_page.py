@@ -7,7 +7,6 @@ import json
 from collections.abc import Callable
 
 import pytest
-from async_calls import call
 from sqlmodel import Session
 
 from advisor import db
@@ -17,6 +16,7 @@ from advisor.pages.insights import InsightsState
 from advisor.profile import Profile
 from advisor.runtime import CONTENT
 from advisor.settings import settings
+from tests.utils.async_calls import call
 
 TOKEN = "a-long-random-admin-token-for-the-tests"
 CERTIFICATE = Profile(
@@ -38,19 +38,9 @@ DIPLOMA = Profile(
 
 
 @pytest.fixture
-def engine(tmp_path, monkeypatch):
-    """A fresh, migrated SQLite database that the page's handlers read."""
-    url = f"sqlite:///{tmp_path / 'insights.db'}"
-    db.migrate(url)
-    monkeypatch.setattr(db, "default_engine", lambda: db.engine_for(url))
-    yield db.engine_for(url)
-    db.engine_for(url).dispose()
-
-
-@pytest.fixture
-def save(engine) -> Callable[[Profile, str, int], None]:
+def save(web_engine) -> Callable[[Profile, str, int], None]:
     def save(profile: Profile, origin: str, times: int) -> None:
-        with Session(engine) as session:
+        with Session(web_engine) as session:
             for _ in range(times):
                 db.save_result(
                     session=session,
@@ -82,7 +72,7 @@ def test_recommendations_are_what_the_counts_below_assume():
 
 
 @pytest.mark.parametrize("given", ["", " ", "anything"])
-def test_without_a_configured_token_insights_are_disabled(monkeypatch, engine, save, given):
+def test_without_a_configured_token_insights_are_disabled(monkeypatch, web_engine, save, given):
     monkeypatch.setattr(settings, "admin_token", "")
     save(CERTIFICATE, "advisor", 6)
     state = InsightsState()
@@ -224,7 +214,7 @@ def test_sign_out_clears_the_data(token, save):
     assert state.total == ""
 
 
-def test_the_download_carries_the_csv(token, save, engine):
+def test_the_download_carries_the_csv(token, save, web_engine):
     save(CERTIFICATE, "advisor", 7)
     save(DIPLOMA, "api", 3)
     state = InsightsState()
@@ -237,7 +227,7 @@ def test_the_download_carries_the_csv(token, save, engine):
     prefix = "data:text/csv;base64,"
     assert args["url"].startswith(prefix)
     csv = base64.b64decode(args["url"].removeprefix(prefix)).decode()
-    with Session(engine) as session:
+    with Session(web_engine) as session:
         assert csv == db.insights_csv(db.insights(session=session))
     assert 'origin,"advisor",5 to 9\n' in csv and 'origin,"other",fewer than 5\n' in csv
     assert 'week,"",withheld\n' in csv and "total,all,10\n" in csv

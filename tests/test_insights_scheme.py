@@ -13,6 +13,7 @@ import itertools
 from collections import Counter
 from collections.abc import Iterator
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -86,6 +87,7 @@ def tables(published: dict[str, range], total: int, names: list[str]) -> Iterato
 # One reading
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None)
 @given(records)
 def test_no_small_cell_can_be_worked_out_from_one_reading(rows):
@@ -235,6 +237,7 @@ def _open_tables(published, total, names, pools, dimension) -> Iterator[dict[str
             yield table
 
 
+@pytest.mark.slow
 @settings(max_examples=120, deadline=None)
 @given(
     # Saved so far: just short of a whole step, so that the next save completes one.

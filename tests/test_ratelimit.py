@@ -3,30 +3,27 @@
 from __future__ import annotations
 
 import contextlib
-import threading
 import time
 import warnings
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
-from async_calls import call
 from reflex import constants
 from reflex.istate.data import RouterData
 
 from advisor import api as api_module
-from advisor import db, ratelimit, worker
+from advisor import ratelimit, worker
 from advisor import state as state_module
 from advisor.api import create_api
-from advisor.content import load_content
 from advisor.pages import insights as insights_page
 from advisor.pages.insights import InsightsState
 from advisor.ratelimit import Limits, RateLimiter, client_key, parse_networks
 from advisor.settings import MIN_ADMIN_TOKEN_LENGTH, Settings, settings
 from advisor.state import AnswersState
 from advisor.worker import Worker
+from tests.utils.async_calls import call
+from tests.utils.servers import serving_in_thread
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -152,26 +149,13 @@ def test_a_malformed_trusted_proxy_setting_is_refused_by_name():
 # The API
 
 
-@pytest.fixture(scope="module")
-def content():
-    return load_content(ROOT / "content")
-
-
-@pytest.fixture
-def engine(tmp_path):
-    url = f"sqlite:///{tmp_path / 'limits.db'}"
-    db.migrate(url)
-    yield db.engine_for(url)
-    db.engine_for(url).dispose()
-
-
 def client_for(app, host="203.0.113.7") -> TestClient:
     return TestClient(app, raise_server_exceptions=False, client=(host, 50000))
 
 
-def test_wrong_api_tokens_are_slowed_down_with_retry_after(content, engine):
+def test_wrong_api_tokens_are_slowed_down_with_retry_after(content, sqlite_engine):
     limits = Limits.create(saves_per_minute=30, sign_in_failures_per_10_minutes=5)
-    app = create_api(content, engine=engine, admin_token=TOKEN, limits=limits)
+    app = create_api(content, engine=sqlite_engine, admin_token=TOKEN, limits=limits)
     guesser, admin = client_for(app), client_for(app, "198.51.100.2")
     wrong = {"Authorization": "Bearer not-the-token"}
 
@@ -187,18 +171,18 @@ def test_wrong_api_tokens_are_slowed_down_with_retry_after(content, engine):
     assert admin.get(INSIGHTS, headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 200
 
 
-def test_a_request_without_a_token_is_not_counted_as_a_guess(content, engine):
+def test_a_request_without_a_token_is_not_counted_as_a_guess(content, sqlite_engine):
     limits = Limits.create(saves_per_minute=30, sign_in_failures_per_10_minutes=2)
-    app = create_api(content, engine=engine, admin_token=TOKEN, limits=limits)
+    app = create_api(content, engine=sqlite_engine, admin_token=TOKEN, limits=limits)
     http = client_for(app)
     assert {http.get(INSIGHTS).status_code for _ in range(5)} == {401}
 
 
-def test_x_forwarded_for_counts_only_behind_a_trusted_proxy(content, engine):
+def test_x_forwarded_for_counts_only_behind_a_trusted_proxy(content, sqlite_engine):
     limits = Limits.create(
         saves_per_minute=2, sign_in_failures_per_10_minutes=5, trusted_proxies="127.0.0.1"
     )
-    app = create_api(content, engine=engine, admin_token=TOKEN, limits=limits)
+    app = create_api(content, engine=sqlite_engine, admin_token=TOKEN, limits=limits)
     proxy, stranger = client_for(app, "127.0.0.1"), client_for(app, "203.0.113.9")
 
     def saves(http, forwarded_for):
@@ -213,9 +197,9 @@ def test_x_forwarded_for_counts_only_behind_a_trusted_proxy(content, engine):
     assert saves(stranger, ["198.51.100.3", "198.51.100.4", "198.51.100.5"]) == [201, 201, 429]
 
 
-def test_saves_past_the_limit_get_429_with_retry_after(content, engine):
+def test_saves_past_the_limit_get_429_with_retry_after(content, sqlite_engine):
     limits = Limits.create(saves_per_minute=3)
-    app = create_api(content, engine=engine, admin_token=TOKEN, limits=limits)
+    app = create_api(content, engine=sqlite_engine, admin_token=TOKEN, limits=limits)
     http, other = client_for(app), client_for(app, "198.51.100.2")
 
     statuses = [http.post(ASSESSMENTS, json=BODY).status_code for _ in range(3)]
@@ -229,32 +213,15 @@ def test_saves_past_the_limit_get_429_with_retry_after(content, engine):
     assert "429" in app.openapi()["paths"][ASSESSMENTS]["post"]["responses"]
 
 
-@contextlib.contextmanager
-def served_as_in_production(app) -> Iterator[str]:
+def served_as_in_production(app) -> contextlib.AbstractContextManager[str]:
     """`app` under uvicorn configured as advisor/worker.py configures it under gunicorn (whose
     own default trusts X-Forwarded-For from 127.0.0.1), on a free port of 127.0.0.1."""
-    options = {"forwarded_allow_ips": "127.0.0.1,::1", **Worker.CONFIG_KWARGS}
-    config = uvicorn.Config(
-        app, host="127.0.0.1", port=0, log_level="warning", lifespan="off", **options
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.01)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    return serving_in_thread(app, forwarded_allow_ips="127.0.0.1,::1", **Worker.CONFIG_KWARGS)
 
 
-def test_a_local_client_cannot_invent_addresses_through_the_server(content, engine):
+def test_a_local_client_cannot_invent_addresses_through_the_server(content, sqlite_engine):
     limits = Limits.create(saves_per_minute=3)
-    app = create_api(content, engine=engine, admin_token=TOKEN, limits=limits)
+    app = create_api(content, engine=sqlite_engine, admin_token=TOKEN, limits=limits)
     with served_as_in_production(app) as base, httpx.Client(base_url=base, timeout=10) as http:
         statuses = [
             http.post(ASSESSMENTS, json=BODY, headers={"X-Forwarded-For": f"198.51.100.{i}"})
@@ -272,8 +239,8 @@ def test_the_worker_believes_only_the_configured_proxies():
 
 
 @pytest.mark.parametrize("token", ["admin", "x" * (MIN_ADMIN_TOKEN_LENGTH - 1)])
-def test_a_short_admin_token_leaves_the_insights_disabled(content, engine, token):
-    http = client_for(create_api(content, engine=engine, admin_token=token))
+def test_a_short_admin_token_leaves_the_insights_disabled(content, sqlite_engine, token):
+    http = client_for(create_api(content, engine=sqlite_engine, admin_token=token))
 
     response = http.get(INSIGHTS, headers={"Authorization": f"Bearer {token}"})
 
@@ -282,9 +249,9 @@ def test_a_short_admin_token_leaves_the_insights_disabled(content, engine, token
     assert "ADVISOR_ADMIN_TOKEN" in detail and str(MIN_ADMIN_TOKEN_LENGTH) in detail
 
 
-def test_a_token_of_the_minimum_length_is_accepted(content, engine):
+def test_a_token_of_the_minimum_length_is_accepted(content, sqlite_engine):
     token = "x" * MIN_ADMIN_TOKEN_LENGTH
-    http = client_for(create_api(content, engine=engine, admin_token=token))
+    http = client_for(create_api(content, engine=sqlite_engine, admin_token=token))
     assert http.get(INSIGHTS, headers={"Authorization": f"Bearer {token}"}).status_code == 200
 
 
@@ -310,10 +277,9 @@ def limits(monkeypatch) -> Limits:
 
 
 @pytest.fixture
-def web_db(engine, monkeypatch):
-    monkeypatch.setattr(db, "default_engine", lambda: engine)
+def web_db(web_engine, monkeypatch):
     monkeypatch.setattr(settings, "admin_token", TOKEN)
-    return engine
+    return web_engine
 
 
 def from_address(state, address: str, forwarded_for: str | None = None):
@@ -343,8 +309,8 @@ def test_wrong_tokens_over_the_websocket_are_refused_without_a_sleep(limits, web
     assert admin.signed_in
 
 
-def test_api_and_websocket_share_one_count_of_wrong_tokens(content, engine, limits, web_db):
-    app = create_api(content, engine=engine, admin_token=TOKEN, limits=limits)
+def test_api_and_websocket_share_one_count_of_wrong_tokens(content, sqlite_engine, limits, web_db):
+    app = create_api(content, engine=sqlite_engine, admin_token=TOKEN, limits=limits)
     http = client_for(app, "203.0.113.7")
     for _ in range(3):
         http.get(INSIGHTS, headers={"Authorization": "Bearer wrong"})

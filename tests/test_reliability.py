@@ -13,7 +13,8 @@ from pathlib import Path
 import httpx
 import psutil
 import pytest
-from servers import TEST_SERVER_DIR, free_port, start_server
+
+from tests.utils.servers import TEST_SERVER_DIR, free_port, start_server
 
 pytestmark = pytest.mark.server
 

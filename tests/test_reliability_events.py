@@ -18,13 +18,13 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from async_calls import call
-from servers import TEST_SERVER_DIR, Server, running_server
 
 from advisor.state import LINK_REFUSED, STORED_REFUSED, AnswersState
 from bench.abuse import Probe
 from bench.client import ProtocolError, Tab
 from bench.sessions import Build
+from tests.utils.async_calls import call
+from tests.utils.servers import TEST_SERVER_DIR, Server, running_server
 
 pytestmark = pytest.mark.server
 

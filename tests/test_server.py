@@ -9,10 +9,10 @@ from pathlib import Path
 import httpx
 import psutil
 import pytest
-from servers import TEST_SERVER_DIR, running_server
 
 from advisor.pages import landing
 from advisor.server import DEBOUNCE, WORKER_CLASS
+from tests.utils.servers import TEST_SERVER_DIR, running_server
 
 pytestmark = pytest.mark.server
 

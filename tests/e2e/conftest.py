@@ -13,7 +13,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from e2e_helpers import (
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    Playwright,
+    sync_playwright,
+)
+
+from tests.utils.browser import (
     AXE_JS,
     BLOCKING_IMPACTS,
     CHROMIUM,
@@ -22,14 +31,6 @@ from e2e_helpers import (
     HYDRATION_PROBE,
     SCREENSHOT_DIR,
     wait_for_hydration,
-)
-from playwright.sync_api import (
-    Browser,
-    BrowserContext,
-    ConsoleMessage,
-    Page,
-    Playwright,
-    sync_playwright,
 )
 
 _screenshots_taken: list[Path] = []

@@ -11,13 +11,13 @@ import time
 import httpx
 import psutil
 import pytest
-from db_faults import sqlite_locked
-from e2e_helpers import describe_violations
 from playwright.sync_api import expect
-from servers import TEST_SERVER_DIR
 
 from advisor.settings import settings
 from advisor.state import BUSY
+from tests.utils.browser import describe_violations
+from tests.utils.db_faults import sqlite_locked
+from tests.utils.servers import TEST_SERVER_DIR
 
 pytestmark = [pytest.mark.e2e, pytest.mark.server]
 

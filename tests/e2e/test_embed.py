@@ -1,5 +1,6 @@
-"""The advisor embedded in another site's page with the snippet of the README: the frame follows
-its content's height, the host page hears the result, and a saved result records the host."""
+"""The advisor embedded in another site's page with the snippet of docs/embedding.md: the frame
+follows its content's height, the host page hears the result, and a saved result records the
+host."""
 
 from __future__ import annotations
 
@@ -15,7 +16,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
-from e2e_helpers import ROOT, WIDTHS, describe_violations, horizontal_overflow, wait_for_hydration
 from playwright.sync_api import Frame, Page, expect
 from sqlmodel import Session
 from test_flow import (
@@ -30,6 +30,13 @@ from test_flow import (
 
 from advisor import db, styles
 from advisor.embed_options import ACCENT_COLORS
+from tests.utils.browser import (
+    ROOT,
+    WIDTHS,
+    describe_violations,
+    horizontal_overflow,
+    wait_for_hydration,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.server]
 
@@ -74,7 +81,7 @@ HOST_PAGE = """<!doctype html>
 
 
 def snippet(app_url: str, **data: str) -> str:
-    """What the README tells an admissions team to paste: a container and one script tag."""
+    """What docs/embedding.md tells an admissions team to paste: a container and one script tag."""
     attributes = "".join(f' data-{name}="{html.escape(value)}"' for name, value in data.items())
     return (
         f"<div data-programme-advisor{attributes}></div>\n"
@@ -183,8 +190,8 @@ def assert_fits(page: Page, frame: Frame, what: str) -> float:
 def saved_origin(assessment_id: str) -> str:
     """The origin stored with a saved assessment, read from the test server's own database.
 
-    The same rule as tests/conftest.py start_server: ADVISOR_DATABASE_URL when the environment
-    sets one, otherwise the session server's SQLite file.
+    The same rule as start_server in tests/utils/servers.py: ADVISOR_DATABASE_URL when the
+    environment sets one, otherwise the session server's SQLite file.
     """
     database = ROOT / ".test-server" / "session" / "advisor.db"
     url = os.environ.get("ADVISOR_DATABASE_URL") or f"sqlite:///{database}"

@@ -11,14 +11,15 @@ from pathlib import Path
 
 import pytest
 import yaml
-from e2e_helpers import (
+from playwright.sync_api import Locator, Page, expect
+
+from tests.utils.browser import (
     ROOT,
     WIDTHS,
     describe_violations,
     horizontal_overflow,
     wait_for_hydration,
 )
-from playwright.sync_api import Locator, Page, expect
 
 pytestmark = [pytest.mark.e2e, pytest.mark.server]
 

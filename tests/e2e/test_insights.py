@@ -1,7 +1,7 @@
 """The insights page in a real browser: signing in, the counts of assessments this module saved,
 small cells as "fewer than 5", accessibility and screenshots at both widths.
 
-The session's server must run with ADVISOR_ADMIN_TOKEN set to tests/servers.py's
+The session's server must run with ADVISOR_ADMIN_TOKEN set to tests/utils/servers.py's
 TEST_ADMIN_TOKEN. The page without a token is tested without a browser, in
 tests/test_insights_page.py. The server's database is shared by the session's tests, so every
 expected count is read from the API before and after this module saves its assessments, and the
@@ -17,12 +17,12 @@ from typing import Any
 
 import httpx
 import pytest
-from e2e_helpers import WIDTHS, describe_violations, horizontal_overflow
 from playwright.sync_api import Page, expect
-from servers import TEST_ADMIN_TOKEN
 
 from advisor.evidence import EXIT_POINT_NAMES
 from advisor.pages import insights
+from tests.utils.browser import WIDTHS, describe_violations, horizontal_overflow
+from tests.utils.servers import TEST_ADMIN_TOKEN
 
 pytestmark = [pytest.mark.e2e, pytest.mark.server]
 
@@ -46,7 +46,7 @@ def admin_token(app_server) -> str:
     if response.status_code != 200:
         pytest.fail(
             "The test server must run with ADVISOR_ADMIN_TOKEN=TEST_ADMIN_TOKEN (start_server in "
-            f"tests/conftest.py); /api/v1/insights answered {response.status_code}: "
+            f"tests/utils/servers.py); /api/v1/insights answered {response.status_code}: "
             f"{response.text}"
         )
     return token

@@ -1,9 +1,9 @@
 """The landing page in a real browser: phone and laptop widths, accessibility, keyboard order."""
 
 import pytest
-from e2e_helpers import WIDTHS, describe_violations, horizontal_overflow
 
 from advisor.pages import landing
+from tests.utils.browser import WIDTHS, describe_violations, horizontal_overflow
 
 pytestmark = [pytest.mark.e2e, pytest.mark.server]
 

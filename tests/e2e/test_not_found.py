@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from e2e_helpers import WIDTHS, describe_violations, horizontal_overflow, wait_for_hydration
 from playwright.sync_api import expect
+
+from tests.utils.browser import WIDTHS, describe_violations, horizontal_overflow, wait_for_hydration
 
 pytestmark = [pytest.mark.e2e, pytest.mark.server]
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from e2e_helpers import hydrations, wait_for_hydration
 from playwright.sync_api import expect
-from servers import TEST_SERVER_DIR, free_port, start_server
+
+from tests.utils.browser import hydrations, wait_for_hydration
+from tests.utils.servers import TEST_SERVER_DIR, free_port, start_server
 
 pytestmark = [pytest.mark.e2e, pytest.mark.server]
 

@@ -24,13 +24,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Protocol, TypeVar
+from typing import TypeVar
 
-import pg_cluster
 import psutil
 import pytest
-import redis_server
-from e2e_helpers import CHROMIUM, CHROMIUM_ARGS, DESKTOP, HYDRATION_PROBE, ROOT
 from playwright.async_api import Browser, Locator, Page, async_playwright, expect
 
 from advisor.answers import Answers, encode
@@ -38,6 +35,9 @@ from advisor.content import load_content
 from advisor.engine import recommend
 from advisor.profile import Profile
 from advisor.questions import Question
+from tests.utils import pg_cluster, redis_server
+from tests.utils.browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP, HYDRATION_PROBE, ROOT
+from tests.utils.servers import TEST_SERVER_DIR, Server, running_server
 
 pytestmark = [pytest.mark.e2e, pytest.mark.server]
 
@@ -177,20 +177,6 @@ def steps(profile: Profile) -> list[tuple[str, str | list[str] | None]]:
 # --- the servers --------------------------------------------------------------------------
 
 
-class Server(Protocol):
-    """What the tests use of tests/conftest.py's Server (not importable from here)."""
-
-    port: int
-
-    @property
-    def url(self) -> str: ...
-
-    @property
-    def pgid(self) -> int: ...
-
-    def log(self) -> str: ...
-
-
 @pytest.fixture(scope="module")
 def scaled_database(postgres_cluster: pg_cluster.Cluster) -> Iterator[str]:
     """An empty PostgreSQL database of this module's own; `make run` migrates it."""
@@ -201,7 +187,6 @@ def scaled_database(postgres_cluster: pg_cluster.Cluster) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def scaled_server(
-    serve_app: Callable[..., contextlib.AbstractContextManager[Server]],
     tmp_path_factory: pytest.TempPathFactory,
     redis_store: redis_server.RedisServer,
     scaled_database: str,
@@ -213,7 +198,7 @@ def scaled_server(
         "WEB_CONCURRENCY": str(WORKERS),  # gunicorn's worker processes
     }
     log_path = tmp_path_factory.mktemp("scale-out") / "make-run.log"
-    with serve_app("scale-out", log_path, env) as server:
+    with running_server(log_path, TEST_SERVER_DIR / "scale-out", env) as server:
         yield server
 
 

@@ -7,9 +7,10 @@ import time
 from pathlib import Path
 
 import pytest
-from e2e_helpers import wait_for_hydration
 from playwright.sync_api import expect
-from servers import TEST_SERVER_DIR, running_server
+
+from tests.utils.browser import wait_for_hydration
+from tests.utils.servers import TEST_SERVER_DIR, running_server
 
 pytestmark = [pytest.mark.e2e, pytest.mark.server]
 

@@ -4,10 +4,10 @@ person is told, and the page works and stays accessible."""
 from __future__ import annotations
 
 import pytest
-from e2e_helpers import WIDTHS, describe_violations, horizontal_overflow, wait_for_hydration
 from playwright.sync_api import expect
 
 from advisor.state import STORED_REFUSED
+from tests.utils.browser import WIDTHS, describe_violations, horizontal_overflow, wait_for_hydration
 
 pytestmark = [pytest.mark.e2e, pytest.mark.server]
 

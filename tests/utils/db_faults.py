@@ -1,8 +1,5 @@
 """Faults a database meets in service, caused for real: another process holding SQLite's write
-lock, a file that cannot be written, a PostgreSQL table locked by another session.
-
-A plain module, as tests/servers.py is: unit and browser tests import it by name.
-"""
+lock, a file that cannot be written, a PostgreSQL table locked by another session."""
 
 from __future__ import annotations
 

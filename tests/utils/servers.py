@@ -1,24 +1,23 @@
-"""Start and stop the real server as `make run` starts it: shared by fixtures and tests.
-
-A plain module, not a conftest: tests import from it by name (two conftest modules, tests/ and
-tests/e2e/, would clash under `from conftest import ...`).
-"""
+"""Servers for the tests: the real one as `make run` starts it, and an ASGI app in a thread."""
 
 import contextlib
 import os
 import signal
 import socket
 import subprocess
+import threading
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import psutil
 import pytest
+import uvicorn
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 # The admin token the test servers run with: the insights page and API are enabled in tests.
 TEST_ADMIN_TOKEN = "test-admin-token-for-the-browser-tests"
@@ -187,3 +186,27 @@ def running_server(
     finally:
         if server.interrupt() is None or server.group_is_alive():
             server.kill()
+
+
+@contextlib.contextmanager
+def serving_in_thread(app: Any, **options: Any) -> Iterator[str]:
+    """Serve an ASGI app with uvicorn on a free port of 127.0.0.1, in a thread of this process,
+    and yield its URL; stop it afterwards. `options` go to uvicorn.Config. No build, no
+    subprocess: cheap enough for the fast tests."""
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=0, log_level="warning", lifespan="off", **options
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="uvicorn", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            pytest.fail("uvicorn did not start")
+        time.sleep(0.01)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

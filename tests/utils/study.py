@@ -1,8 +1,4 @@
-"""Where the tests find the study's full text, and what they do without it.
-
-A plain module, as tests/servers.py is, so tests import it by name (tests/ and tests/e2e/ each
-have a conftest module, and `from conftest import ...` would find the wrong one).
-"""
+"""Where the tests find the study's full text, and what they do without it."""
 
 from __future__ import annotations
 
@@ -11,7 +7,7 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 # The study's full text sits beside the project (../shared/study in this team's checkouts and in
 # CI), never copied into it: the paper is not the project's to redistribute.

@@ -1,7 +1,4 @@
-"""Run an async event handler to its end from a plain test: `call(state.save_result())`.
-
-A plain module, as tests/servers.py is, so tests import it by name.
-"""
+"""Run an async event handler to its end from a plain test: `call(state.save_result())`."""
 
 from __future__ import annotations
 
