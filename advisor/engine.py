@@ -145,7 +145,7 @@ def compile_rules(
                     rule_id=rule.id,
                     favours=None if favours < 0 else EXIT_POINTS[favours],
                     weight=effect.weight if effect.kind == "weight" else 0.0,
-                    basis=rule.basis or "judgement",
+                    basis=rule.basis,
                     text=rule.reason.for_audience(audience),
                     rationale=rule.rationale,
                     findings=list(rule.findings),
@@ -162,7 +162,7 @@ def compile_rules(
                 favours=favours,
                 weight=effect.weight if effect.kind == "weight" else 0.0,
                 best_strength=min(about, default=STRENGTHS.index("indirect")),
-                basis=BASES.index(rule.basis or "judgement"),
+                basis=BASES.index(rule.basis),
                 reasons=reasons,
                 findings=frozenset(rule.findings),
             )

@@ -24,6 +24,18 @@ STRENGTH_LABELS: dict[str, str] = {
     "indirect": "Only indirectly supported",
     "fact": "A fact about the programme or the sample, not an outcome",
 }
+ALL_GRADUATES_LABEL = "Reported by graduates in general, not of one exit point"
+
+
+def strength_label(strength: str, all_graduates: bool = False) -> str:
+    """A finding's kind of evidence in words: graduates' reports said of all of them are not
+    any one exit point's."""
+    return (
+        ALL_GRADUATES_LABEL
+        if all_graduates and strength == "reported"
+        else STRENGTH_LABELS[strength]
+    )
+
 
 Stance = Literal["supports", "cautions"]
 
@@ -174,7 +186,7 @@ class Finding(Frozen):
         description="Said of the graduates in general, not of one exit point: shown under "
         "every exit point, and never counted as one exit point's evidence",
     )
-    locator: Locator | None = None
+    locator: Locator
 
 
 class Quotation(Frozen):

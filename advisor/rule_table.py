@@ -43,7 +43,7 @@ class Rule(Frozen):
     unless: Conditions = Field(default_factory=dict)
     effect: Annotated[WeightEffect | IneligibleEffect, Field(discriminator="kind")]
     findings: list[Slug] = Field(min_length=1)
-    basis: Basis | None = None
+    basis: Basis
     rationale: Text
     reason: Wording
 

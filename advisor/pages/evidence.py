@@ -198,7 +198,7 @@ def _quotation_caption(quote: Quotation) -> str:
 def _finding(finding: Finding, quotes: list[Quotation]) -> rx.Component:
     return rx.el.article(
         rx.text(finding.statement, as_="p", weight="medium", margin_bottom=styles.SPACE_S),
-        strength_badge(finding.strength),
+        strength_badge(finding.strength, finding.all_graduates),
         rx.text(
             (
                 "Said of graduates in general, not of one exit point."
@@ -206,7 +206,7 @@ def _finding(finding: Finding, quotes: list[Quotation]) -> rx.Component:
                 else f"About the {exit_point_names(finding.exit_points)}."
             )
             + f" In the paper: {finding.section}"
-            + (f", at “{finding.locator.words}”." if finding.locator else "."),
+            + f", at “{finding.locator.words}”.",
             as_="p",
             size="2",
             color=styles.TEXT_MUTED,

@@ -111,7 +111,7 @@ def _rule(rule: Rule, questions: dict[str, Question]) -> rx.Component:
         rx.text(rule_sentence(rule, questions), as_="p", weight="bold"),
         fact_list(
             [
-                ("Basis", BASIS_LABELS[rule.basis or "judgement"]),
+                ("Basis", BASIS_LABELS[rule.basis]),
                 ("Why", rule.rationale),
                 ("Rests on", _finding_list(rule.findings)),
             ],
@@ -320,7 +320,7 @@ def _scoring() -> rx.Component:
         ),
         rx.heading("Starting small", as_="h3", size="4", margin_top=styles.SPACE_L),
         paragraph(
-            f"Graduates often moved step by step: {', then '.join(route)}. When the suggested "
+            f"Some graduates moved step by step: {', then '.join(route)}. When the suggested "
             "level is not the last step, the result adds this note:"
         ),
         rx.el.blockquote(
