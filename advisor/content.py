@@ -29,9 +29,9 @@ from advisor.evidence import (
     Theme,
     ThemesFile,
 )
-from advisor.profile import ANSWERS, QUESTION_IDS
+from advisor.profile import ANSWERS, ELIGIBILITY, QUESTION_IDS
 from advisor.questions import Question, QuestionsFile
-from advisor.rule_table import Caveat, RulesFile
+from advisor.rule_table import Caveat, Rule, RulesFile
 
 # Each file of a content folder and the model its whole document must satisfy.
 FILES: dict[str, type[BaseModel]] = {
@@ -247,6 +247,15 @@ def _check_findings(
                     f"unknown theme {finding.theme!r}",
                 )
             )
+        if finding.all_graduates and sorted(finding.exit_points) != sorted(EXIT_POINTS):
+            problems.append(
+                ContentProblem(
+                    "findings.yaml",
+                    f"findings[{index}] (id: {finding.id}).exit_points",
+                    "a finding said of all graduates concerns every exit point: list "
+                    "certificate, diploma and masters",
+                )
+            )
 
 
 def _refs(
@@ -381,6 +390,100 @@ def _check_questions(questions: QuestionsFile, problems: list[ContentProblem]) -
                 )
 
 
+def _check_reported(
+    name: str,
+    at: str,
+    rule: Rule,
+    favours: str,
+    findings: dict[str, Finding] | None,
+    problems: list[ContentProblem],
+) -> None:
+    """A `reported` rule rests on what graduates at the exit point it favours said: one of its
+    findings is reported of that exit point (not of all graduates). None can favour the
+    Diploma: the study has no Diploma graduate's account."""
+    if favours == "diploma":
+        problems.append(
+            ContentProblem(
+                name,
+                f"{at}.basis",
+                "no rule favouring the diploma can be 'reported': the study quotes no Diploma "
+                "graduate",
+            )
+        )
+        return
+    if findings is None:
+        return
+    if not any(
+        f in findings
+        and findings[f].strength == "reported"
+        and favours in findings[f].exit_points
+        and not findings[f].all_graduates
+        for f in rule.findings
+    ):
+        problems.append(
+            ContentProblem(
+                name,
+                f"{at}.basis",
+                f"is 'reported' but none of its findings is reported by {favours} graduates "
+                "(findings said of all graduates do not count)",
+            )
+        )
+
+
+def _can_fire_together(rules: tuple[Rule, ...], questions: dict[str, Question]) -> bool:
+    """Whether one eligible profile makes every one of `rules` fire. Questions are answered
+    independently, so it is enough that each question has an answer all the rules accept."""
+    for question_id, question in questions.items():
+        when = [set(r.when[question_id]) for r in rules if question_id in r.when]
+        unless: set[Any] = set()
+        for rule in rules:
+            unless |= set(rule.unless.get(question_id, ()))
+        if not when and not unless:
+            continue
+        values = [o.value for o in question.options]
+        if question_id == ELIGIBILITY:
+            values = [True]  # only an eligible profile is scored
+        if question.kind == "multiple":
+            # A chosen set fires a `when` it meets and no `unless`: one allowed value per `when`.
+            allowed = {v for v in values if v not in unless}
+            if any(not (w & allowed) for w in when):
+                return False
+        else:
+            # An optional question may be left unanswered, which meets no `when` and no `unless`.
+            candidates = values + ([None] if not question.required else [])
+            if not any(all(v in w for w in when) and v not in unless for v in candidates):
+                return False
+    return True
+
+
+def _check_counted_once(
+    rules: RulesFile,
+    questions: dict[str, Question] | None,
+    problems: list[ContentProblem],
+) -> None:
+    """One observation counts once: no two rules that favour the same exit point and can fire
+    for the same profile cite the same finding. Exact over every eligible profile, without
+    listing them: see _can_fire_together."""
+    if questions is None:
+        return
+    weighted = [(i, r) for i, r in enumerate(rules.rules) if r.effect.kind == "weight"]
+    for a, (i, first) in enumerate(weighted):
+        for j, second in weighted[a + 1 :]:
+            if first.effect.favours != second.effect.favours:  # type: ignore[union-attr]
+                continue
+            shared = [f for f in first.findings if f in second.findings]
+            if shared and _can_fire_together((first, second), questions):
+                problems.append(
+                    ContentProblem(
+                        "rules.yaml",
+                        f"rules[{j}] (id: {second.id}).findings",
+                        f"cites {', '.join(map(repr, shared))}, as rules[{i}] (id: {first.id}) "
+                        f"does; both favour the {first.effect.favours} and fire together for "  # type: ignore[union-attr]
+                        "some profiles, so one observation would count twice",
+                    )
+                )
+
+
 def _check_rules(
     rules: RulesFile,
     questions: dict[str, Question] | None,
@@ -406,6 +509,8 @@ def _check_rules(
                         f"none of its findings concerns the {effect.favours}, which it favours",
                     )
                 )
+        if effect.kind == "weight" and rule.basis == "reported":
+            _check_reported(name, at, rule, effect.favours, findings, problems)
         if questions is None:
             continue
         for part in ("when", "unless"):
@@ -480,6 +585,7 @@ def load_content(folder: Path | str) -> Content:
         _check_questions(questions_file, problems)
     if rules_file is not None:
         _check_rules(rules_file, questions, findings, problems)
+        _check_counted_once(rules_file, questions, problems)
     if programme is not None:
         missing = [e for e in EXIT_POINTS if e not in programme.exit_points]
         for exit_point in missing:

@@ -23,7 +23,7 @@ from advisor.recommendation import (
     Recommendation,
     StepUpOut,
 )
-from advisor.rule_table import CONFIDENCES, Caveat, RulesFile
+from advisor.rule_table import BASES, CONFIDENCES, Caveat, RulesFile
 
 # A condition: (question id, the answers that satisfy it, whether the question is multiple
 # choice). Plain tuples, unpacked in the loops below, keep the hot path free of method calls.
@@ -47,6 +47,7 @@ class _CompiledRule:
     favours: int  # index into EXIT_POINTS, -1 for eligibility rules
     weight: float
     best_strength: int  # index into STRENGTHS of its strongest finding about `favours`
+    basis: int  # index into BASES
     reasons: dict[str, Part[Reason]]  # by audience
     findings: frozenset[str]
 
@@ -130,10 +131,13 @@ def compile_rules(
     for index, rule in enumerate(rules_file.rules):
         effect = rule.effect
         favours = EXIT_POINTS.index(effect.favours) if effect.kind == "weight" else -1
+        # Findings said of all graduates support no exit point over another: they never count
+        # as the favoured exit point's evidence.
         about = [
             STRENGTHS.index(findings[f].strength)
             for f in rule.findings
-            if favours < 0 or EXIT_POINTS[favours] in findings[f].exit_points
+            if favours < 0
+            or (EXIT_POINTS[favours] in findings[f].exit_points and not findings[f].all_graduates)
         ]
         reasons = {
             audience: _part(
@@ -141,6 +145,7 @@ def compile_rules(
                     rule_id=rule.id,
                     favours=None if favours < 0 else EXIT_POINTS[favours],
                     weight=effect.weight if effect.kind == "weight" else 0.0,
+                    basis=rule.basis,
                     text=rule.reason.for_audience(audience),
                     rationale=rule.rationale,
                     findings=list(rule.findings),
@@ -156,7 +161,8 @@ def compile_rules(
                 ineligible=effect.kind == "ineligible",
                 favours=favours,
                 weight=effect.weight if effect.kind == "weight" else 0.0,
-                best_strength=min(about, default=len(STRENGTHS) - 1),
+                best_strength=min(about, default=STRENGTHS.index("indirect")),
+                basis=BASES.index(rule.basis),
                 reasons=reasons,
                 findings=frozenset(rule.findings),
             )
@@ -421,6 +427,26 @@ class Decision:
     step_up: Part[StepUpOut] | None
 
 
+_REPORTED, _JUDGEMENT = BASES.index("reported"), BASES.index("judgement")
+
+
+def _basis_cap(rules: CompiledRules, fired: list[int], top: int) -> int:
+    """The most confidence (index into CONFIDENCES) the bases of the rules favouring `top`
+    allow: strong only with a `reported` rule and a margin that holds without the advisor's
+    own `judgement` rules; moderate with any other rule that is not judgement; else tentative."""
+    entries = rules.entries
+    favouring = [entries[ix].basis for ix in fired if entries[ix].favours == top]
+    if _REPORTED in favouring:
+        firm = [0.0, 0.0, 0.0]
+        for ix in fired:
+            rule = entries[ix]
+            if rule.favours >= 0 and rule.basis != _JUDGEMENT:
+                firm[rule.favours] += rule.weight
+        margin = firm[top] - max(firm[i] for i in range(len(firm)) if i != top)
+        return 0 if margin >= rules.strong_margin else 1
+    return 1 if any(basis != _JUDGEMENT for basis in favouring) else 2
+
+
 def decide(profile: Profile, rules: CompiledRules) -> Decision:
     """What the rules decide for one profile, before it is made a Recommendation."""
     audience = profile.audience
@@ -448,6 +474,7 @@ def decide(profile: Profile, rules: CompiledRules) -> Decision:
     by_margin = 0 if margin >= rules.strong_margin else 1 if margin >= rules.moderate_margin else 2
     strengths = [entries[ix].best_strength for ix in fired if entries[ix].favours == top]
     evidence = min(strengths) if strengths else len(STRENGTHS) - 1
+    by_basis = _basis_cap(rules, fired, top)
 
     fired_findings: set[str] = set()
     for ix in fired:
@@ -460,7 +487,7 @@ def decide(profile: Profile, rules: CompiledRules) -> Decision:
         eligible=True,
         audience=audience,
         top=top,
-        confidence=max(by_margin, rules.caps[evidence]),
+        confidence=max(by_margin, rules.caps[evidence], by_basis),
         evidence=evidence,
         ranking=[_ranked(rules, i, scores[i]) for i in ranking],
         reasons=reasons,

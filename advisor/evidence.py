@@ -24,6 +24,18 @@ STRENGTH_LABELS: dict[str, str] = {
     "indirect": "Only indirectly supported",
     "fact": "A fact about the programme or the sample, not an outcome",
 }
+ALL_GRADUATES_LABEL = "Reported by graduates in general, not of one exit point"
+
+
+def strength_label(strength: str, all_graduates: bool = False) -> str:
+    """A finding's kind of evidence in words: graduates' reports said of all of them are not
+    any one exit point's."""
+    return (
+        ALL_GRADUATES_LABEL
+        if all_graduates and strength == "reported"
+        else STRENGTH_LABELS[strength]
+    )
+
 
 Stance = Literal["supports", "cautions"]
 
@@ -154,6 +166,14 @@ class Theme(Frozen):
     summary: Text
 
 
+class Locator(Frozen):
+    """Where a finding rests in the study: the section, and a few words of the sentence copied
+    exactly from the study's text (from one line of it), so that a test can find them there."""
+
+    section: Text
+    words: Annotated[str, StringConstraints(min_length=12, max_length=160)]
+
+
 class Finding(Frozen):
     id: Slug
     statement: Text
@@ -161,6 +181,12 @@ class Finding(Frozen):
     exit_points: list[ExitPoint] = Field(min_length=1)
     section: Text
     strength: Strength
+    all_graduates: bool = Field(
+        default=False,
+        description="Said of the graduates in general, not of one exit point: shown under "
+        "every exit point, and never counted as one exit point's evidence",
+    )
+    locator: Locator
 
 
 class Quotation(Frozen):

@@ -83,8 +83,8 @@ class Profile(BaseModel):
         CareerStage | None, Asked("when_eligible", counted_as="Career stage")
     ] = Field(
         default=None,
-        description="early: in training or under 30; mid: 30-45; late: over 45 "
-        "(required when healthcare_background is true).",
+        description="early, mid or late in one's career: the advisor's own rough bands, as the "
+        "study defines none (required when healthcare_background is true).",
     )
     motivations: Annotated[tuple[Motivation, ...], Asked("optional")] = Field(
         default=(),

@@ -8,7 +8,7 @@ from pydantic import Field
 
 from advisor.evidence import ExitPoint, Frozen, Outcome, Strength
 from advisor.profile import Audience
-from advisor.rule_table import Caveat, Confidence
+from advisor.rule_table import Basis, Caveat, Confidence
 
 
 class Ranked(Frozen):
@@ -21,6 +21,11 @@ class Reason(Frozen):
     rule_id: str
     favours: ExitPoint | None = Field(description="null for the eligibility rule")
     weight: float
+    basis: Basis = Field(
+        description="What the rule rests on: reported (graduates at that exit point said it), "
+        "authors (the authors' advice or interpretation), judgement (the advisor's own "
+        "reasoning from findings about all graduates)"
+    )
     text: str = Field(description="Why it applies, in the audience's voice")
     rationale: str = Field(description="What in the study the rule rests on")
     findings: list[str]

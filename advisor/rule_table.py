@@ -9,6 +9,17 @@ from pydantic import Field, StrictBool, field_validator, model_validator
 from advisor.evidence import EXIT_POINTS, STRENGTHS, ExitPoint, Frozen, Slug, Strength, Text
 from advisor.questions import Wording
 
+# What a rule rests on: what graduates at the exit point it favours said (`reported`), the
+# authors' advice or interpretation (`authors`), or the advisor's own reasoning from findings
+# about all graduates (`judgement`).
+Basis = Literal["reported", "authors", "judgement"]
+BASES: tuple[Basis, ...] = ("reported", "authors", "judgement")
+BASIS_LABELS: dict[str, str] = {
+    "reported": "Graduates at this exit point said it",
+    "authors": "The authors' advice or interpretation",
+    "judgement": "The advisor's own judgement from findings about all graduates",
+}
+
 Confidence = Literal["strong", "moderate", "tentative"]
 CONFIDENCES: tuple[Confidence, ...] = ("strong", "moderate", "tentative")
 
@@ -32,6 +43,7 @@ class Rule(Frozen):
     unless: Conditions = Field(default_factory=dict)
     effect: Annotated[WeightEffect | IneligibleEffect, Field(discriminator="kind")]
     findings: list[Slug] = Field(min_length=1)
+    basis: Basis
     rationale: Text
     reason: Wording
 

@@ -17,6 +17,7 @@ from advisor.content import Content
 from advisor.engine import recommend
 from advisor.evidence import EXIT_POINT_NAMES, STRENGTH_LABELS
 from advisor.questions import Question
+from advisor.rule_table import BASIS_LABELS
 
 CONFIDENCE_WORDS = {
     "strong": "Strong fit",
@@ -107,6 +108,7 @@ def build(text: str, content: Content) -> AnswersView:
         {
             "text": reason.text,
             "favours": EXIT_POINT_NAMES[reason.favours] if reason.favours else "",
+            "basis": BASIS_LABELS[reason.basis],
             "supports_result": reason.favours == result.recommended,
             "findings": [
                 {"id": f, "label": findings[f].statement, "section": findings[f].section}

@@ -31,7 +31,7 @@ DIPLOMA = Profile(
     healthcare_background=True,
     role="major_teaching",
     career_stage="mid",
-    motivations=("improve_teaching",),
+    motivations=("career_prospects",),
     research_aim="apply_evidence",
     workplace="uk",
 )

@@ -14,7 +14,7 @@ import reflex as rx
 
 from advisor.components import evidence_parts
 from advisor.components.evidence_parts import quote_card
-from advisor.evidence import EXIT_POINT_NAMES, STRENGTH_LABELS, STRENGTHS
+from advisor.evidence import EXIT_POINT_NAMES, STRENGTHS, strength_label
 from advisor.pages import evidence, method
 from advisor.questions import Option, Question, Wording
 from advisor.rule_table import IneligibleEffect, Rule, WeightEffect
@@ -177,9 +177,13 @@ def test_every_finding_has_its_anchor_statement_section_and_strength(evidence_pa
         text = evidence_page.by_id(f"finding-{finding.id}").text
         assert finding.statement in text
         assert finding.section in text
-        assert STRENGTH_LABELS[finding.strength] in text
-        for exit_point in finding.exit_points:
-            assert EXIT_POINT_NAMES[exit_point] in text
+        assert strength_label(finding.strength, finding.all_graduates) in text
+        assert finding.locator.words in text
+        if finding.all_graduates:
+            assert "Said of graduates in general" in text
+        else:
+            for exit_point in finding.exit_points:
+                assert EXIT_POINT_NAMES[exit_point] in text
 
 
 def test_findings_are_grouped_under_their_theme(evidence_page: Node) -> None:
@@ -348,6 +352,7 @@ def _rule(when, unless=None, effect=None) -> Rule:
         unless=unless or {},
         effect=effect or WeightEffect(kind="weight", favours="masters", weight=2.5),
         findings=["f1"],
+        basis="authors",
         rationale="r",
         reason=Wording(self="s", supervisor="s"),
     )

@@ -63,7 +63,7 @@ def test_invalid_values_are_ignored(state):
 
 
 def test_result_vars_match_the_engine(state):
-    walk(state, "yes", "major_teaching", "mid", ("improve_teaching",), "apply_evidence", "uk")
+    walk(state, "yes", "major_teaching", "mid", ("career_prospects",), "apply_evidence", "uk")
     answers, _ = decode(state.stored)
     expected = recommend(Profile(**answers.model_dump()), CONTENT.compiled_rules)
     assert state.recommended == expected.recommended == "diploma"
@@ -114,7 +114,7 @@ def test_share_path_reopens_the_same_answers(state):
 
 
 def test_the_session_holds_answers_not_the_corpus(state):
-    walk(state, "yes", "major_teaching", "mid", ("improve_teaching",), "apply_evidence", "uk")
+    walk(state, "yes", "major_teaching", "mid", ("career_prospects",), "apply_evidence", "uk")
     delta = state.get_delta()
     size = len(str(delta))
     # Everything the result page needs for this session, derived from a short answers text.

@@ -10,7 +10,7 @@ import reflex as rx
 
 from advisor import styles
 from advisor.components.link import finding_href
-from advisor.evidence import EXIT_POINT_NAMES, STRENGTH_LABELS, Finding, SampleGroup
+from advisor.evidence import EXIT_POINT_NAMES, Finding, SampleGroup, strength_label
 
 # Pixels per bar of the sample charts, and room for the category names on their left: enough
 # for "Distance learning" or "Medical education" at the tick size below.
@@ -60,10 +60,10 @@ def quote_card(
     )
 
 
-def strength_badge(strength: str) -> rx.Component:
+def strength_badge(strength: str, all_graduates: bool = False) -> rx.Component:
     """The kind of evidence behind a finding, in words (colour only repeats the words)."""
     return rx.badge(
-        STRENGTH_LABELS[strength],
+        strength_label(strength, all_graduates),
         color_scheme=styles.STRENGTH_COLOR_SCHEMES[strength],
         high_contrast=True,
         variant="soft",

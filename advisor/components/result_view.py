@@ -9,7 +9,7 @@ from advisor import styles
 from advisor.components.evidence_parts import quote_card
 from advisor.components.layout import paragraph, section
 from advisor.components.link import finding_href
-from advisor.evidence import STRENGTH_LABELS, Outcome
+from advisor.evidence import Outcome, OutcomeItem, strength_label
 from advisor.runtime import CONTENT
 from advisor.state import ResultVars
 
@@ -48,6 +48,13 @@ def _reason(reason: rx.Var) -> rx.Component:
             ),
         ),
         rx.text(
+            "Basis: ",
+            reason["basis"].to(str),
+            as_="p",
+            size="2",
+            color=styles.TEXT_MUTED,
+        ),
+        rx.text(
             "Evidence",
             as_="p",
             size="1",
@@ -76,6 +83,13 @@ def _quote(quote: rx.Var) -> rx.Component:
     )
 
 
+def _item_label(item: OutcomeItem) -> str:
+    """What kind of evidence an outcome item is; one resting only on findings said of all
+    graduates is shown as such under every exit point, never as that exit point's own."""
+    findings = CONTENT.findings_by_id
+    return strength_label(item.strength, all(findings[f].all_graduates for f in item.findings))
+
+
 def _outcome(state: type[ResultVars], outcome: Outcome) -> rx.Component:
     exit_point = outcome.exit_point
     chosen = state.recommended == exit_point
@@ -90,7 +104,7 @@ def _outcome(state: type[ResultVars], outcome: Outcome) -> rx.Component:
                 rx.el.li(
                     rx.text(item.text, as_="p"),
                     rx.text(
-                        STRENGTH_LABELS[item.strength],
+                        _item_label(item),
                         as_="p",
                         size="1",
                         color=styles.TEXT_MUTED,
@@ -154,7 +168,8 @@ def _supervisor_points() -> rx.Component:
             ),
             rx.el.li(
                 "Would starting with the Certificate and deciding later suit your colleague? "
-                "Many graduates went on step by step (",
+                "In the study, many who first enrolled for outside reasons went on from the "
+                "Certificate to the Diploma and the Masters (",
                 rx.link(
                     "evidence",
                     href=PROGRESSION_EVIDENCE,
@@ -269,6 +284,14 @@ def _eligible(state: type[ResultVars], actions: rx.Component) -> rx.Component:
             "why",
             "Why",
             rx.el.ul(rx.foreach(state.reasons, _reason), style=styles.PLAIN_LIST_STYLE),
+            rx.cond(
+                state.reasons.length() == 0,
+                paragraph(
+                    "None of the advisor's rules applies to these answers: the study gives no "
+                    "way to tell the levels apart for them, so they tie, and the smaller "
+                    "commitment comes first. Talk it through with the programme or a mentor."
+                ),
+            ),
             rx.cond(
                 state.other_reasons > 0,
                 rx.text(

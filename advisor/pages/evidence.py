@@ -198,9 +198,15 @@ def _quotation_caption(quote: Quotation) -> str:
 def _finding(finding: Finding, quotes: list[Quotation]) -> rx.Component:
     return rx.el.article(
         rx.text(finding.statement, as_="p", weight="medium", margin_bottom=styles.SPACE_S),
-        strength_badge(finding.strength),
+        strength_badge(finding.strength, finding.all_graduates),
         rx.text(
-            f"About the {exit_point_names(finding.exit_points)}. In the paper: {finding.section}.",
+            (
+                "Said of graduates in general, not of one exit point."
+                if finding.all_graduates
+                else f"About the {exit_point_names(finding.exit_points)}."
+            )
+            + f" In the paper: {finding.section}"
+            + f", at “{finding.locator.words}”.",
             as_="p",
             size="2",
             color=styles.TEXT_MUTED,

@@ -19,7 +19,7 @@ from advisor.components.layout import page, paragraph, section
 from advisor.evidence import EXIT_POINT_NAMES, EXIT_POINTS, STRENGTH_LABELS, STRENGTHS, Finding
 from advisor.page_spec import PageSpec
 from advisor.questions import Question
-from advisor.rule_table import CONFIDENCES, Rule
+from advisor.rule_table import BASIS_LABELS, CONFIDENCES, Rule
 from advisor.runtime import CONTENT
 
 ROUTE = "/method"
@@ -110,7 +110,11 @@ def _rule(rule: Rule, questions: dict[str, Question]) -> rx.Component:
     return rx.el.article(
         rx.text(rule_sentence(rule, questions), as_="p", weight="bold"),
         fact_list(
-            [("Why", rule.rationale), ("Rests on", _finding_list(rule.findings))],
+            [
+                ("Basis", BASIS_LABELS[rule.basis]),
+                ("Why", rule.rationale),
+                ("Rests on", _finding_list(rule.findings)),
+            ],
             term_width="6rem",
             margin_bottom="0",
         ),
@@ -236,8 +240,8 @@ def _scoring() -> rx.Component:
         rx.heading("How confident the advice is", as_="h3", size="4", margin_top=styles.SPACE_L),
         paragraph(
             "The advisor gives a word, not a percentage: "
-            f"{strong}, {moderate} or {tentative}. Two checks decide it, and the advice gets "
-            "the lower of the two."
+            f"{strong}, {moderate} or {tentative}. Three checks decide it, and the advice gets "
+            "the lowest of the three."
         ),
         rx.text(
             "1. How far ahead the suggested level is. ",
@@ -272,7 +276,8 @@ def _scoring() -> rx.Component:
         rx.text(
             "2. What kind of evidence stands behind it. ",
             "This is the strongest finding about the suggested level among those cited by the "
-            "rules that favoured it. If no rule favoured it, it counts as the weakest kind "
+            "rules that favoured it. Findings said of graduates in general, not of one level, "
+            "never count here. If no rule favoured it, it counts as the weakest kind "
             f"(“{STRENGTH_LABELS[weakest]}”).",
             as_="p",
             margin_top=styles.SPACE_M,
@@ -288,9 +293,34 @@ def _scoring() -> rx.Component:
                 for s in STRENGTHS
             ],
         ),
+        rx.text(
+            "3. What the rules that favour it rest on. ",
+            "Every rule states its basis: what graduates at that level said, the authors' "
+            "advice or interpretation, or the advisor's own judgement from findings about all "
+            "graduates.",
+            as_="p",
+            margin_top=styles.SPACE_M,
+        ),
+        _table(
+            "Highest confidence the rules' bases allow",
+            ["The rules favouring the suggested level", "At most"],
+            [
+                [
+                    "At least one rests on what graduates at that level said, and the lead "
+                    f"stays at {_number(confidence.strong_margin)} or more without the "
+                    "advisor's own judgement",
+                    strong.capitalize(),
+                ],
+                [
+                    "At least one rests on graduates' accounts or the authors' advice",
+                    moderate.capitalize(),
+                ],
+                ["Only the advisor's own judgement (or no rule at all)", tentative.capitalize()],
+            ],
+        ),
         rx.heading("Starting small", as_="h3", size="4", margin_top=styles.SPACE_L),
         paragraph(
-            f"Graduates often moved step by step: {', then '.join(route)}. When the suggested "
+            f"Some graduates moved step by step: {', then '.join(route)}. When the suggested "
             "level is not the last step, the result adds this note:"
         ),
         rx.el.blockquote(

@@ -23,7 +23,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.server]
 
 DIPLOMA = (
     "audience=self&healthcare_background=yes&role=major_teaching&career_stage=mid"
-    "&motivations=improve_teaching&research_aim=apply_evidence&workplace=uk"
+    "&motivations=career_prospects&research_aim=apply_evidence&workplace=uk"
 )
 # The app_server's database (servers.start_server: <workdir>/advisor.db).
 DATABASE = TEST_SERVER_DIR / "session" / "advisor.db"

@@ -85,7 +85,7 @@ PATHS = {
             ("healthcare_background", "Yes"),
             ("role", "A large teaching role"),
             ("career_stage", "Middle"),
-            ("motivations", ["To teach better"]),
+            ("motivations", ["Better career prospects"]),
             ("research_aim", "Use published evidence"),
             ("workplace", "In the UK"),
         ],
@@ -337,7 +337,7 @@ def test_review_offers_to_change_every_answer(page, open_page) -> None:
     review = page.locator("#review")
     for short in SHORT_LABELS:
         expect(review.get_by_role("button", name=f"Change {short}", exact=True)).to_be_visible()
-    for label in ("A large teaching role", "Middle", "To teach better", "In the UK"):
+    for label in ("A large teaching role", "Middle", "Better career prospects", "In the UK"):
         expect(review).to_contain_text(label)
 
 

@@ -15,7 +15,7 @@ RESULTS = {
     "certificate": "healthcare_background=yes&role=trainee&career_stage=early"
     "&motivations=improve_teaching&research_aim=none",
     "diploma-supervisor": "audience=supervisor&healthcare_background=yes&role=major_teaching"
-    "&career_stage=mid&motivations=improve_teaching&research_aim=apply_evidence&workplace=uk",
+    "&career_stage=mid&motivations=career_prospects&research_aim=apply_evidence&workplace=uk",
     "masters-every-reason": "audience=supervisor&healthcare_background=yes&role=education_lead"
     "&career_stage=early&motivations=improve_teaching,education_interest,career_prospects,"
     "professional_review,institutional_requirement,funding_requirement,specialist_career,"

@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.server]
 
 DIPLOMA = (
     "audience=supervisor&healthcare_background=yes&role=major_teaching&career_stage=mid"
-    "&motivations=improve_teaching&research_aim=apply_evidence&workplace=uk"
+    "&motivations=career_prospects&research_aim=apply_evidence&workplace=uk"
 )
 
 

@@ -577,7 +577,7 @@ def test_a_session_moved_to_another_worker_keeps_its_state(
             healthcare_background=True,
             role="major_teaching",
             career_stage="mid",
-            motivations=("improve_teaching",),
+            motivations=("career_prospects",),
             research_aim="apply_evidence",
             workplace="uk",
         )
