@@ -17,7 +17,7 @@ from advisor.components.evidence_parts import quote_card
 from advisor.evidence import EXIT_POINT_NAMES, STRENGTHS, strength_label
 from advisor.pages import evidence, method
 from advisor.questions import Option, Question, Wording
-from advisor.rule_table import IneligibleEffect, Rule, WeightEffect
+from advisor.rule_table import BASIS_LABELS, IneligibleEffect, Rule, WeightEffect
 from advisor.runtime import CONTENT
 
 # ---------------------------------------------------------------------------------------------
@@ -280,6 +280,7 @@ def test_every_rule_has_its_anchor_and_links_to_its_findings(method_page: Node) 
         for finding_id in rule.findings:
             assert f"/evidence#finding-{finding_id}" in hrefs
         assert rule.rationale in node.text
+        assert BASIS_LABELS[rule.basis] in node.text, rule.id
     for href in method_page.hrefs():
         if href.startswith("/evidence#finding-"):
             assert href.removeprefix("/evidence#finding-") in finding_ids

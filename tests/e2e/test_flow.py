@@ -13,6 +13,7 @@ import pytest
 import yaml
 from playwright.sync_api import Locator, Page, expect
 
+from advisor.rule_table import BASIS_LABELS
 from tests.utils.browser import (
     ROOT,
     WIDTHS,
@@ -259,6 +260,8 @@ def check_result(page: Page, path: AnswerPath) -> None:
             .evaluate_all("links => links.map(a => a.getAttribute('href'))")
         )
         assert hrefs, f"reason {i + 1} links to no finding of the evidence page"
+        basis = re.search(r"Basis: (.+)", items.nth(i).inner_text())
+        assert basis and basis.group(1).strip() in BASIS_LABELS.values(), f"reason {i + 1}"
         unknown = {h.removeprefix("/evidence#finding-") for h in hrefs} - FINDING_IDS
         assert not unknown, f"reason {i + 1} links to findings that do not exist: {unknown}"
 
