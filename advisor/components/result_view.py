@@ -53,6 +53,7 @@ def _reason(reason: rx.Var) -> rx.Component:
             as_="p",
             size="2",
             color=styles.TEXT_MUTED,
+            class_name="reason-basis",
         ),
         rx.text(
             "Evidence",
@@ -83,11 +84,16 @@ def _quote(quote: rx.Var) -> rx.Component:
     )
 
 
+def _said_of_all(item: OutcomeItem) -> bool:
+    """Whether an outcome item rests only on findings said of graduates in general."""
+    findings = CONTENT.findings_by_id
+    return all(findings[f].all_graduates for f in item.findings)
+
+
 def _item_label(item: OutcomeItem) -> str:
     """What kind of evidence an outcome item is; one resting only on findings said of all
     graduates is shown as such under every exit point, never as that exit point's own."""
-    findings = CONTENT.findings_by_id
-    return strength_label(item.strength, all(findings[f].all_graduates for f in item.findings))
+    return strength_label(item.strength, _said_of_all(item))
 
 
 def _outcome(state: type[ResultVars], outcome: Outcome) -> rx.Component:
@@ -110,6 +116,10 @@ def _outcome(state: type[ResultVars], outcome: Outcome) -> rx.Component:
                         color=styles.TEXT_MUTED,
                     ),
                     margin_bottom=styles.SPACE_S,
+                    # On paper only each exit point's own: the same items in three columns
+                    # would push the summary past two pages (the notes below say that many
+                    # findings are said of graduates in general).
+                    class_name="no-print" if _said_of_all(item) else "",
                 )
                 for item in outcome.items
             ],
