@@ -120,12 +120,15 @@ def test_a_finding_said_of_all_graduates_lists_every_exit_point(tmp_path, conten
 def test_findings_said_of_all_graduates_are_never_one_exit_points_evidence(content):
     general = {f.id for f in content.findings if f.all_graduates}
     assert general
+    checked = 0
     for entry, source in zip(content.compiled_rules.entries, content.rules.rules, strict=True):
         if source.effect.kind != "weight":
             continue
         level_specific = [f for f in source.findings if f not in general]
         if not level_specific:
             assert entry.best_strength == 2, source.id  # "indirect": nothing of its own level
+            checked += 1
+    assert checked, "no rule rests only on findings said of all graduates: the test checks nothing"
 
 
 # --- Confidence follows the basis ----------------------------------------------------------

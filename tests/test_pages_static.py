@@ -14,7 +14,7 @@ import reflex as rx
 
 from advisor.components import evidence_parts
 from advisor.components.evidence_parts import quote_card
-from advisor.evidence import EXIT_POINT_NAMES, STRENGTHS, strength_label
+from advisor.evidence import EXIT_POINT_NAMES, STRENGTH_LABELS, STRENGTHS, strength_label
 from advisor.pages import evidence, method
 from advisor.questions import Option, Question, Wording
 from advisor.rule_table import BASIS_LABELS, IneligibleEffect, Rule, WeightEffect
@@ -281,6 +281,12 @@ def test_every_rule_has_its_anchor_and_links_to_its_findings(method_page: Node) 
             assert f"/evidence#finding-{finding_id}" in hrefs
         assert rule.rationale in node.text
         assert BASIS_LABELS[rule.basis] in node.text, rule.id
+        for finding_id in rule.findings:
+            finding = CONTENT.findings_by_id[finding_id]
+            assert strength_label(finding.strength, finding.all_graduates) in node.text
+        if all(CONTENT.findings_by_id[f].all_graduates for f in rule.findings):
+            # Said of graduates in general: never labelled as one exit point's own reports.
+            assert STRENGTH_LABELS["reported"] not in node.text, rule.id
     for href in method_page.hrefs():
         if href.startswith("/evidence#finding-"):
             assert href.removeprefix("/evidence#finding-") in finding_ids

@@ -259,6 +259,9 @@ def _strength_key() -> rx.Component:
                 for s in STRENGTHS
                 if s in STRENGTH_LABELS
             ],
+            # What graduates said of themselves in general, not by exit point: never counted
+            # as one exit point's evidence.
+            rx.el.li(strength_badge("reported", all_graduates=True), margin_bottom=styles.SPACE_XS),
             list_style="none",
             padding="0",
             margin="0",

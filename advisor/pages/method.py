@@ -92,7 +92,10 @@ def _finding_list(finding_ids: Sequence[str]) -> rx.Component:
         *[
             rx.el.li(
                 finding_link(findings[fid]),
-                rx.box(strength_badge(findings[fid].strength), margin_top=styles.SPACE_XS),
+                rx.box(
+                    strength_badge(findings[fid].strength, findings[fid].all_graduates),
+                    margin_top=styles.SPACE_XS,
+                ),
                 margin_bottom=styles.SPACE_S,
             )
             for fid in finding_ids
