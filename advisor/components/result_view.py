@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from advisor import styles
+from advisor.components import decision_parts
 from advisor.components.evidence_parts import quote_card
 from advisor.components.layout import paragraph, section
 from advisor.components.link import finding_href
@@ -324,6 +325,7 @@ def _eligible(state: type[ResultVars], actions: rx.Component) -> rx.Component:
                 ),
                 paragraph("No single change of one answer would change this suggestion."),
             ),
+            decision_parts.priority_changes(state),
             id="changes",
         ),
         rx.cond(
@@ -354,8 +356,9 @@ def _eligible(state: type[ResultVars], actions: rx.Component) -> rx.Component:
             _chart(state),
             class_name="no-print",
         ),
+        decision_parts.options_section(state),
         section(
-            "options",
+            "outcomes",
             "The three options side by side",
             paragraph(
                 "What graduates of the programme studied reported at each exit point, with how "
@@ -367,6 +370,9 @@ def _eligible(state: type[ResultVars], actions: rx.Component) -> rx.Component:
                 gap=styles.SPACE_M,
             ),
         ),
+        decision_parts.priorities_section(state),
+        decision_parts.readiness_section(state),
+        decision_parts.questions_section(state),
         section(
             "voices",
             "In graduates' own words",
