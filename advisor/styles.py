@@ -206,7 +206,13 @@ OPTION_CARD_STYLE = {**COLUMN_STYLE, "padding": SPACE_M}
 SUGGESTED_OPTION_CARD_STYLE = {**OPTION_CARD_STYLE, "border": f"2px solid {ACCENT_BORDER}"}
 # A table wider than a phone scrolls inside its own region, not the page.
 TABLE_SCROLL_STYLE = {"overflow_x": "auto", "max_width": "100%"}
-FIT_TABLE_STYLE = {"border_collapse": "collapse", "width": "100%", "min_width": "44rem"}
+FIT_TABLE_STYLE = {
+    "border_collapse": "collapse",
+    "width": "100%",
+    "min_width": "40rem",
+    "font_size": "0.9375rem",
+    "line_height": "1.45",
+}
 FIT_HEAD_STYLE = {**TABLE_CELL_STYLE, "font_weight": "600", "border_bottom": f"2px solid {BORDER}"}
 FIT_ROW_HEAD_STYLE = {**TABLE_CELL_STYLE, "font_weight": "normal", "min_width": "11rem"}
 # Where the priorities lean against the suggestion: amber, a warning colour, not an error one.

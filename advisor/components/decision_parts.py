@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import reflex as rx
 from reflex.event import EventHandler
+from reflex_components_core.el.elements.inline import A as HtmlAnchor
 
 from advisor import styles
 from advisor.components.layout import paragraph, section
@@ -60,8 +61,11 @@ def _voiced(state: type[ResultVars], text: Wording | tuple[str, str]) -> rx.Var 
 
 
 def _anchor(text: str | rx.Var, href: str | rx.Var, **props) -> rx.Component:
-    # A plain anchor: an in-page jump, not a route change.
-    return rx.el.a(text, href=href, color=styles.ACCENT_TEXT, style=styles.IN_PAGE_LINK, **props)
+    # The HTML anchor itself: rx.el.a is React Router's Link, which would make "#options"
+    # "/result/#options", a route change (dropping the link's answers, and on /embed the result).
+    return HtmlAnchor.create(
+        text, href=href, color=styles.ACCENT_TEXT, style=styles.IN_PAGE_LINK, **props
+    )
 
 
 # --- evidence behind an item: a disclosure, so four columns of findings stay readable -------
@@ -243,9 +247,20 @@ def _fit_table(state: type[ResultVars]) -> rx.Component:
         ),
     )
     return rx.box(
+        # The caption names the table for screen readers; its visible twin stays within the
+        # width of a phone, where the table itself scrolls sideways.
+        rx.text(caption, as_="p", aria_hidden="true", style=styles.CAPTION_STYLE),
+        rx.text(
+            "Scroll sideways to see all four options.",
+            as_="p",
+            size="2",
+            color=styles.TEXT_MUTED,
+            display=rx.breakpoints(initial="block", md="none"),
+            class_name="no-print",
+        ),
         rx.box(
             rx.el.table(
-                rx.el.caption(caption, style=styles.CAPTION_STYLE),
+                rx.el.caption(caption, class_name="sr-only"),
                 rx.el.thead(
                     rx.el.tr(
                         rx.el.th(
@@ -286,14 +301,17 @@ def _leaning(state: type[ResultVars]) -> rx.Component:
         ),
         rx.el.dl(
             rx.el.div(
-                rx.el.dt("Suggested by the answers:", style=styles.LEAN_TERM_STYLE),
+                rx.el.dt("Suggested by the answers: ", style=styles.LEAN_TERM_STYLE),
                 rx.el.dd("the ", _recommended_name(state), style=styles.LEAN_VALUE_STYLE),
             ),
             rx.el.div(
                 rx.el.dt(
                     _voiced(
                         state,
-                        ("Where your priorities lean:", "Where your colleague's priorities lean:"),
+                        (
+                            "Where your priorities lean: ",
+                            "Where your colleague's priorities lean: ",
+                        ),
                     ),
                     style=styles.LEAN_TERM_STYLE,
                 ),
@@ -590,15 +608,8 @@ def questions_section(state: type[ResultVars]) -> rx.Component:
         "questions-to-ask",
         "Questions to ask",
         paragraph(
-            _voiced(
-                state,
-                (
-                    "Questions to take to the programme, your workplace and a supervisor or "
-                    "mentor, chosen for your answers.",
-                    "Questions for the programme and the workplace, and some to talk through with "
-                    "your colleague, chosen for your answers.",
-                ),
-            )
+            "Questions worth asking before deciding, chosen for these answers and grouped by "
+            "whom to ask."
         ),
         rx.foreach(state.ask_groups, lambda group: _ask_group(state, group)),
         id="questions",

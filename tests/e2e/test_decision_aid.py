@@ -243,6 +243,11 @@ def test_each_no_opens_its_help_and_the_score_follows(page, open_page, audience)
         # The part of the page the link names is there, once.
         expect(page.locator(target)).to_have_count(1)
         expect(page.locator(target)).to_be_visible()
+        # An in-page jump: the address keeps the answers, the result stays.
+        link.click()
+        expect(page.locator(target)).to_be_in_viewport()
+        assert page.url.endswith(f"{CERTIFICATE}{target}"), page.url
+        expect(help_box).to_be_visible()
         expect(page.locator("#readiness-score")).to_contain_text(
             f"0 of {len(READINESS)} answered yes"
         )
