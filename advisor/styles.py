@@ -205,7 +205,8 @@ LEVEL_STYLE = {"flex": "1 1 0", "min_width": "10rem"}
 OPTION_CARD_STYLE = {**COLUMN_STYLE, "padding": SPACE_M}
 SUGGESTED_OPTION_CARD_STYLE = {**OPTION_CARD_STYLE, "border": f"2px solid {ACCENT_BORDER}"}
 # A table wider than a phone scrolls inside its own region, not the page.
-TABLE_SCROLL_STYLE = {"overflow_x": "auto", "max_width": "100%"}
+# Relative, so the screen-reader caption (absolutely placed) stays inside the scrolling box.
+TABLE_SCROLL_STYLE = {"overflow_x": "auto", "max_width": "100%", "position": "relative"}
 FIT_TABLE_STYLE = {
     "border_collapse": "collapse",
     "width": "100%",
@@ -214,7 +215,23 @@ FIT_TABLE_STYLE = {
     "line_height": "1.45",
 }
 FIT_HEAD_STYLE = {**TABLE_CELL_STYLE, "font_weight": "600", "border_bottom": f"2px solid {BORDER}"}
-FIT_ROW_HEAD_STYLE = {**TABLE_CELL_STYLE, "font_weight": "normal", "min_width": "11rem"}
+# The priorities column stays in view while a phone scrolls the options sideways.
+FIT_ROW_HEAD_STYLE = {
+    **TABLE_CELL_STYLE,
+    "font_weight": "normal",
+    "min_width": "9rem",
+    "position": "sticky",
+    "left": "0",
+    "background_color": PAGE_BACKGROUND,
+    "z_index": "1",
+}
+FIT_CORNER_STYLE = {
+    **FIT_HEAD_STYLE,
+    "position": "sticky",
+    "left": "0",
+    "background_color": PAGE_BACKGROUND,
+    "z_index": "1",
+}
 # Where the priorities lean against the suggestion: amber, a warning colour, not an error one.
 DIFFERS_CALLOUT_STYLE = {
     **CALLOUT_STYLE,

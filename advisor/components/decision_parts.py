@@ -264,7 +264,9 @@ def _fit_table(state: type[ResultVars]) -> rx.Component:
                 rx.el.thead(
                     rx.el.tr(
                         rx.el.th(
-                            "What matters, and how much", scope="col", style=styles.FIT_HEAD_STYLE
+                            "What matters, and how much",
+                            scope="col",
+                            style=styles.FIT_CORNER_STYLE,
                         ),
                         *[_option_head(state, option) for option in OPTIONS],
                     )
