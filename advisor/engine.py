@@ -12,6 +12,15 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 from pydantic_core import to_json
 
+from advisor.decision_aid import (
+    AskOut,
+    CompiledAid,
+    PrioritiesFit,
+    SureOut,
+    asks_for,
+    priorities_fit,
+    sure_of,
+)
 from advisor.evidence import EXIT_POINT_NAMES, EXIT_POINTS, STRENGTHS, Outcome
 from advisor.profile import AUDIENCES, MULTIPLE_CHOICE, REQUIRED_WHEN_ELIGIBLE, Profile
 from advisor.questions import Option, Question
@@ -79,7 +88,9 @@ class SharedJson:
     values: dict[Any, bytes]  # every enumerated value a result names (audience, exit point...)
     explanation: dict[str, bytes]  # for an ineligible profile, by audience
     outcomes: bytes  # `],"outcomes":[...],"step_up":`: from the end of the quotes on
-    caveats: bytes  # `,"caveats":[...],"evidence_version":"..."}`: the end of the object
+    # `,"caveats":[...],"evidence_version":"...","options":[...],"priorities_fit":`
+    caveats: bytes
+    sure_not_begun: bytes  # the readiness check's JSON when no item is answered
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +116,8 @@ class CompiledRules:
     ineligible_text: dict[str, str]
     caveats: list[Caveat]
     evidence_version: str
+    # The decision aid beside the rules: options, priorities, readiness, questions to ask.
+    aid: CompiledAid
     # The JSON of the parts every result shares, for the API's JSON writer.
     json: SharedJson
 
@@ -124,6 +137,7 @@ def compile_rules(
     outcomes: list[Outcome],
     caveats: list[Caveat],
     evidence_version: str,
+    aid: CompiledAid,
 ) -> CompiledRules:
     """Turn validated content into the engine's lookup tables (content must be cross-checked)."""
     compiled: list[_CompiledRule] = []
@@ -229,6 +243,7 @@ def compile_rules(
         ineligible_text=ineligible_text,
         caveats=caveats,
         evidence_version=evidence_version,
+        aid=aid,
         json=SharedJson(
             values={
                 value: to_json(value)
@@ -240,7 +255,10 @@ def compile_rules(
             + _json_list(caveats)
             + b',"evidence_version":'
             + to_json(evidence_version)
-            + b"}",
+            + b',"options":'
+            + _json_list(aid.options)
+            + b',"priorities_fit":',
+            sure_not_begun=_part(SureOut(score=None, ready=False, needs=[]))[1],
         ),
     )
 
@@ -314,7 +332,7 @@ def _what_would_change(
     fired: list[int],
     top: int | None,
 ) -> list[Part[Change]]:
-    """For each question, the first other answer (in option order) that changes the result."""
+    """Every change of one answer (in question and option order) that changes the result."""
     changes: list[Part[Change]] = []
     entries = rules.entries
     fired_now = [False] * len(entries)
@@ -379,7 +397,6 @@ def _what_would_change(
                     key, _part(_change(question, change, option, target))
                 )
             changes.append(found)
-            break
     return changes
 
 
@@ -425,6 +442,9 @@ class Decision:
     changes: list[Part[Change]]
     quotes: list[Part[QuoteOut]]
     step_up: Part[StepUpOut] | None
+    fit: PrioritiesFit | None
+    sure: SureOut | None  # None: the check is not begun
+    asks: list[Part[AskOut]]
 
 
 _REPORTED, _JUDGEMENT = BASES.index("reported"), BASES.index("judgement")
@@ -466,6 +486,9 @@ def decide(profile: Profile, rules: CompiledRules) -> Decision:
             changes=_what_would_change(rules, answers, scores, fired, None),
             quotes=[],
             step_up=None,
+            fit=None,
+            sure=_sure(profile),
+            asks=[],
         )
 
     ranking = sorted(rules.by_order, key=scores.__getitem__, reverse=True)
@@ -496,7 +519,19 @@ def decide(profile: Profile, rules: CompiledRules) -> Decision:
         step_up=(
             rules.step_up[audience] if top in route and route.index(top) < len(route) - 1 else None
         ),
+        fit=None
+        if profile.priorities is None
+        else priorities_fit(rules.aid, profile, EXIT_POINTS[top]),
+        sure=_sure(profile),
+        asks=asks_for(rules.aid, answers, EXIT_POINTS[top], audience),
     )
+
+
+_NOT_BEGUN = SureOut(score=None, ready=False, needs=[])
+
+
+def _sure(profile: Profile) -> SureOut | None:
+    return None if profile.sure is None else sure_of(profile)
 
 
 def recommend(profile: Profile, rules: CompiledRules) -> Recommendation:
@@ -518,4 +553,8 @@ def recommend(profile: Profile, rules: CompiledRules) -> Recommendation:
         explanation=rules.ineligible_text[d.audience] if top is None else None,
         caveats=rules.caveats,
         evidence_version=rules.evidence_version,
+        options=rules.aid.options,
+        priorities_fit=d.fit,
+        sure=_NOT_BEGUN if d.sure is None else d.sure,
+        questions_to_ask=[part[0] for part in d.asks],
     )
