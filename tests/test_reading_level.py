@@ -73,6 +73,11 @@ def test_every_source_gives_texts_and_quotations_are_left_out() -> None:
         assert as_sentence(rule.reason.self) in measured
     assert as_sentence(CONTENT.rules.step_up.text.self) in measured
     assert as_sentence(CONTENT.caveats[0].text) in measured
+    for option in CONTENT.decision.options:
+        assert as_sentence(option.costs[0].text) in measured
+    assert as_sentence(CONTENT.priorities.items[0].label.supervisor) in measured
+    assert as_sentence(CONTENT.readiness.items[0].help.self) in measured
+    assert as_sentence(CONTENT.decision.questions_to_ask[0].text.self) in measured
     for quotation in CONTENT.quotations:
         assert " ".join(quotation.text.split()) not in measured, quotation.id
 

@@ -18,7 +18,7 @@ from advisor.about import embedding_site as site_of
 from advisor.components.evidence_parts import bullet_list, contents_nav
 from advisor.components.layout import citation_text, page, paragraph, section
 from advisor.page_spec import PageSpec
-from advisor.reading_level import GRADE_LIMIT, measure
+from advisor.reading_level import GRADE_LIMIT, SOURCES, measure
 from advisor.runtime import CONTENT
 
 ROUTE = "/about"
@@ -165,10 +165,9 @@ def _reading_level() -> rx.Component:
         ),
         paragraph(
             f"A program measured it on {READING.texts} texts ({READING.sentences} sentences, "
-            f"{READING.words} words): each question in both wordings, its help and its "
-            "options; the reasons; what graduates reported at each level; the caveats; and "
-            "the notes on starting small and on who can apply. Graduates' quotations are their "
-            "own words, and the evidence page reports the study: both are left out.",
+            f"{READING.words} words): {'; '.join(label for label, _ in SOURCES.values())}. "
+            "Graduates' quotations are their own words, and the evidence page reports the "
+            "study: both are left out.",
         ),
         rx.text(
             f"Measured with {READING.tool} on evidence version {READING.evidence_version}, "
