@@ -65,7 +65,7 @@ def _who() -> rx.Component:
             "built it to help healthcare professionals, and the supervisors who advise them, "
             "choose how far to take a qualification in medical education. Every claim it makes "
             f"rests on one published study, which interviewed {study.method.participants} "
-            "graduates of all three levels of one programme:"
+            "graduates of one programme, from all three levels:"
         ),
         rx.box(
             rx.text(citation_text(), as_="p"),

@@ -23,8 +23,10 @@ SITE = "https://medicine.example.ac.uk"
 def test_about_is_accessible_and_fits_the_width(
     width, new_context, open_page, axe_audit, screenshot
 ) -> None:
-    page = open_page(new_context(*WIDTHS[width]).new_page(), "/about")
+    # As an embedded copy links to it: the site named, so that its notice is audited too.
+    page = open_page(new_context(*WIDTHS[width]).new_page(), f"/about?site={SITE}")
     expect(page.get_by_role("heading", level=1)).to_have_text("About this advisor")
+    expect(page.locator("#embedding-site")).to_be_visible()
     screenshot(page, "about")
 
     problems = [describe_violations(axe_audit(page)), horizontal_overflow(page)]
