@@ -72,6 +72,37 @@ class _CompiledRule:
         return True
 
 
+def _hold(when: tuple[_Check, ...], unless: tuple[_Check, ...], answers: dict[str, Any]) -> bool:
+    """Whether every `when` condition holds and no `unless` one does (`_CompiledRule.fires`)."""
+    for field, allowed, multiple in when:
+        value = answers[field]
+        if allowed.isdisjoint(value) if multiple else value not in allowed:
+            return False
+    for field, allowed, multiple in unless:
+        value = answers[field]
+        if not allowed.isdisjoint(value) if multiple else value in allowed:
+            return False
+    return True
+
+
+# A rule seen from one question: its index, its conditions on the other questions (`when`,
+# `unless`), and the answers of this question its `when` needs and its `unless` refuses (None
+# when it sets no such condition on it).
+_Split = tuple[int, tuple[_Check, ...], tuple[_Check, ...], frozenset | None, frozenset | None]
+
+
+def _split(index: int, rule: _CompiledRule, field: str) -> _Split:
+    when_here = [allowed for f, allowed, _ in rule.when if f == field]
+    unless_here = [allowed for f, allowed, _ in rule.unless if f == field]
+    return (
+        index,
+        tuple(c for c in rule.when if c[0] != field),
+        tuple(c for c in rule.unless if c[0] != field),
+        when_here[0] if when_here else None,
+        unless_here[0] if unless_here else None,
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class _Quote:
     out: dict[str, Part[QuoteOut]]  # by shown_for
@@ -102,6 +133,8 @@ class CompiledRules:
     by_order: tuple[int, ...]  # exit point indexes in tie-break order
     # For each question, for each answer value: the rules whose conditions name that value.
     touching: dict[str, dict[Any, tuple[int, ...]]]
+    # For each question: the rules with a condition on it, split (see _Split).
+    by_field: dict[str, tuple[_Split, ...]]
     # Interned immutable parts of results: explanations of changes, keyed by (question, change,
     # answer, target), and ranking entries, keyed by (exit point index, score).
     change_cache: dict[tuple[Any, ...], Part[Change]]
@@ -221,6 +254,14 @@ def compile_rules(
         touching={
             field: {value: tuple(ix) for value, ix in by_value.items()}
             for field, by_value in touching.items()
+        },
+        by_field={
+            q.id: tuple(
+                _split(ix, rule, q.id)
+                for ix, rule in enumerate(compiled)
+                if any(c[0] == q.id for c in (*rule.when, *rule.unless))
+            )
+            for q in questions
         },
         change_cache={},
         ranked_cache={},
@@ -342,35 +383,50 @@ def _what_would_change(
         field = question.id
         current = answers[field]
         multiple = question.kind == "multiple"
-        touching = rules.touching[field]
+        if top is not None:
+            # Only a rule whose conditions on the other questions hold can fire or stop firing
+            # when this answer changes: those are found once per question, and for each other
+            # answer only their condition on this question is tested.
+            live = [
+                (ix, need, refuse)
+                for ix, when, unless, need, refuse in rules.by_field[field]
+                if _hold(when, unless, answers)
+            ]
+            if not live:
+                continue
         for option in question.options:
             value = option.value
             if multiple:
                 change = "remove" if value in current else "add"
                 new = current - {value} if change == "remove" else current | {value}
-                candidates = touching.get(value, ())
             else:
                 if value is current or (value == current and type(value) is type(current)):
                     continue
                 change = "set"
                 new = value
-                candidates = touching.get(value, ()) + touching.get(current, ())
-            answers[field] = new
             if top is None:
                 # Not eligible now: only a complete profile can be scored afresh.
+                answers[field] = new
                 if any(answers[f] is None for f in REQUIRED_WHEN_ELIGIBLE):
                     answers[field] = current
                     continue
                 eligible, new_scores, _ = _score(rules, answers)
+                answers[field] = current
             else:
-                # Only rules whose conditions name the old or new answer can flip.
                 new_scores = None
                 eligible = True
-                for ix in candidates:
-                    rule = entries[ix]
-                    now = rule.fires(answers)
+                for ix, need, refuse in live:
+                    if multiple:
+                        now = (need is None or not need.isdisjoint(new)) and (
+                            refuse is None or refuse.isdisjoint(new)
+                        )
+                    else:
+                        now = (need is None or new in need) and (
+                            refuse is None or new not in refuse
+                        )
                     if now is fired_now[ix]:
                         continue
+                    rule = entries[ix]
                     if rule.ineligible:
                         eligible = eligible and not now
                         continue
@@ -381,9 +437,7 @@ def _what_would_change(
                     else:
                         new_scores[rule.favours] -= rule.weight
                 if new_scores is None:  # no score moved: neither can the recommendation
-                    answers[field] = current
                     continue
-            answers[field] = current
             # Advice for a profile the programme would not admit is no advice: skip it.
             if not eligible:
                 continue

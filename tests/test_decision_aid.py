@@ -70,6 +70,48 @@ def test_without_priorities_there_is_no_fit_and_with_only_low_ones_no_leaning(co
     assert "do not lean" in fit.text
 
 
+# Each row: the ratings, where they lean, and the finding the decisive offer rests on (the
+# leaning option's offer for the first priority named): the leaning is only as good as it.
+LEANINGS = [
+    ({"research": "high"}, "masters", "research", "only-masters-developed-as-researchers"),
+    ({"career": "high"}, "masters", "career", "masters-further-gains"),
+    ({"belonging": "high"}, "masters", "belonging", "longer-training-socialisation"),
+    (
+        {"short_commitment": "high"},
+        "certificate",
+        "short_commitment",
+        "taught-levels-research-masters",
+    ),
+    ({"decide_later": "high"}, "certificate", "decide_later", "extrinsic-to-interest-progression"),
+    # The Certificate and the Masters offer teaching as much: the tie goes to the smaller.
+    ({"teaching": "high"}, "certificate", "teaching", "certificate-suits-any-teaching"),
+    (
+        {"research": "high", "short_commitment": "medium"},
+        "masters",
+        "research",
+        "supervised-research-builds-researchers",
+    ),
+    (
+        {"short_commitment": "high", "decide_later": "high", "research": "medium"},
+        "certificate",
+        "decide_later",
+        "confidence-feeds-progression",
+    ),
+    ({"research": "low", "teaching": "low"}, None, None, None),
+]
+
+
+@pytest.mark.parametrize(("rated", "leaning", "priority", "finding"), LEANINGS)
+def test_where_priorities_lean_and_what_it_rests_on(content, rated, leaning, priority, finding):
+    fit = recommend(profile(priorities=rated), content.compiled_rules).priorities_fit
+    assert fit.leaning == leaning
+    if leaning is None:
+        return
+    row = next(r for r in fit.rows if r.priority == priority)
+    assert finding in row.offers[leaning].findings
+    assert finding in content.findings_by_id
+
+
 def test_the_leaning_is_the_exit_point_whose_offers_score_most(content):
     aid = content.compiled_rules.aid
     points = {"little": 0, "some": 1, "much": 2}
