@@ -45,15 +45,16 @@ def points_text(weight: float, favours: str) -> str:
 
 
 def number_findings(reasons: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The findings the reasons cite, each once, numbered in the order they are first cited;
-    each reason's "refs" gets the numbers of its own findings (a finding cited by several
-    reasons is listed once and pointed to by each)."""
+    """The findings the reasons cite, each once, numbered in the order they are first cited.
+    Each reason's findings get their "number", and its "refs" lists them: a finding cited by
+    several reasons is listed once and pointed to by each."""
     numbered: dict[str, dict[str, Any]] = {}
     for reason in reasons:
         for finding in reason["findings"]:
             if finding["id"] not in numbered:
                 numbered[finding["id"]] = {**finding, "number": len(numbered) + 1}
-        reason["refs"] = [numbered[f["id"]]["number"] for f in reason["findings"]]
+        reason["findings"] = [numbered[f["id"]] for f in reason["findings"]]
+        reason["refs"] = [f["number"] for f in reason["findings"]]
     return list(numbered.values())
 
 

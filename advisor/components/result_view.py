@@ -3,6 +3,8 @@ words; the same for the person's own answers (/result, /embed) and a saved resul
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 from reflex.event import EventHandler
 
@@ -64,16 +66,17 @@ def _evidence_item(finding: rx.Var) -> rx.Component:
     )
 
 
-def _evidence_ref(number: rx.Var, index: rx.Var) -> rx.Component:
-    # A plain anchor: an in-page jump, not a route change.
+def _evidence_ref(finding: rx.Var, index: rx.Var) -> rx.Component:
+    """A reason's pointer to one of its findings: the finding's number in the list under the
+    reasons, linking to the finding on the evidence page."""
+    number = finding["number"].to_string()
     return rx.fragment(
         rx.cond(index > 0, ", ", ""),
-        rx.el.a(
-            number.to_string(),
-            href="#evidence-" + number.to_string(),
-            aria_label="Evidence " + number.to_string(),
+        rx.link(
+            number,
+            href=finding_href(finding["id"]),
+            aria_label="Evidence " + number + ": " + finding["label"].to(str),
             color=styles.ACCENT_TEXT,
-            text_decoration="underline",
             class_name="evidence-ref",
         ),
     )
@@ -104,7 +107,7 @@ def _reason(reason: rx.Var) -> rx.Component:
         ),
         rx.text(
             "Evidence: ",
-            rx.foreach(reason["refs"].to(list[int]), _evidence_ref),
+            rx.foreach(reason["findings"].to(list[dict[str, Any]]), _evidence_ref),
             as_="p",
             size="2",
             color=styles.TEXT_MUTED,
@@ -173,10 +176,9 @@ def _outcome(state: type[ResultVars], outcome: Outcome) -> rx.Component:
     )
 
 
-def _total(row: rx.Var, index: rx.Var) -> rx.Component:
+def _total(row: rx.Var) -> rx.Component:
     score = row["score"].to(float)
     return rx.el.li(
-        rx.cond(index > 0, "; ", ""),
         row["name"].to(str) + " " + score.to_string(),
         rx.cond(score == 1, " point", " points"),
     )
@@ -257,11 +259,17 @@ def _caveats(state: type[ResultVars]) -> rx.Component:
         "caveats-heading",
         "How far to trust this",
         rx.text(rx.cond(state.is_supervisor, supervisor_voice(said), said), as_="p", id="caveats"),
-        # On paper the site's footer is dropped; the source stays, in one line.
+        # On paper the site's footer is dropped; the source stays, in one line, and the date
+        # (assets/print-date.js fills it in the browser).
         rx.text(
             f"Source: {CITATION.text}. {CONTENT.study.citation.licence}.",
             as_="p",
             class_name="print-only",
+        ),
+        rx.el.p(
+            id="printed-on",
+            class_name="print-only",
+            custom_attrs={"data-print-date": "Printed on "},
         ),
     )
 
@@ -394,12 +402,6 @@ def _summary(state: type[ResultVars]) -> rx.Component:
             color=styles.TEXT_MUTED,
             margin_top=styles.SPACE_S,
         ),
-        # The date on paper (assets/print-date.js fills it in the browser).
-        rx.el.p(
-            id="printed-on",
-            class_name="print-only",
-            custom_attrs={"data-print-date": "Printed on "},
-        ),
     )
 
 
@@ -442,7 +444,13 @@ def _reasons(state: type[ResultVars]) -> rx.Component:
                 class_name="print-only",
             ),
         ),
-        rx.heading("Points for each option", as_="h3", size="3", margin_top=styles.SPACE_M),
+        rx.heading(
+            "Points for each option",
+            as_="h3",
+            size="3",
+            margin_top=styles.SPACE_M,
+            class_name="points-heading",
+        ),
         _chart(state),
         rx.cond(
             tied,
@@ -453,8 +461,7 @@ def _reasons(state: type[ResultVars]) -> rx.Component:
         ),
         rx.cond(
             state.reason_findings.length() > 0,
-            # Folded: a phone shows the answers and the next steps sooner. A reason's evidence
-            # number opens it (browsers open a <details> holding the target of a link).
+            # Folded: a phone shows the answers and the next steps sooner.
             rx.el.details(
                 rx.el.summary(
                     "The evidence these reasons rest on (",

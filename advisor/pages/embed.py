@@ -78,13 +78,11 @@ class EmbedState(rx.State):
             "recommended": view.recommended or None,
             "confidence": view.confidence if view.eligible else None,
         }
-        return [
-            rx.call_script(
-                "window.programmeAdvisorFrame && "
-                f"window.programmeAdvisorFrame.resultShown({json.dumps(detail)})"
-            ),
-            focus_on("headline"),
-        ]
+        # assets/embed-frame.js also gives the result's heading the focus.
+        return rx.call_script(
+            "window.programmeAdvisorFrame && "
+            f"window.programmeAdvisorFrame.resultShown({json.dumps(detail)})"
+        )
 
     @rx.event
     async def change_answer(self, step: int):
