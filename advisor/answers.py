@@ -38,6 +38,20 @@ class _PartialAnswers(BaseModel):
     def with_answer(self, question_id: str, value: Any) -> Answers:
         return self.model_copy(update={question_id: value})
 
+    def with_item(self, group_id: str, item: str, value: Any) -> Answers:
+        """The answers with one item of a group (a priority, a readiness item) set, or left
+        out with None; a group with no item left is no answer."""
+        answer = ANSWERS[group_id]
+        current = getattr(self, group_id)
+        items = dict(current.given()) if current is not None else {}
+        if value is None:
+            items.pop(item, None)
+        else:
+            items[item] = value
+        if not items:
+            return self.model_copy(update={group_id: None})
+        return self.model_copy(update={group_id: answer.model(**items)})  # type: ignore[misc]
+
     def toggled(self, question_id: str, value: str) -> Answers:
         """The answers with one choice of a multiple-choice question added or removed (kept in
         the options' order)."""
@@ -90,27 +104,44 @@ Answers = create_model(
 def encode(answers: Answers) -> str:
     """The answers as a short query string, e.g. for a link that reopens them."""
     pairs: list[tuple[str, str]] = []
-    for field in ANSWERS:
+    for field, answer in ANSWERS.items():
         value = getattr(answers, field)
         if value is None or value == ():
             continue
-        if isinstance(value, bool):
+        if answer.items:
+            given = value.given()
+            if given:
+                pairs.append((field, ",".join(f"{k}:{_word(v)}" for k, v in given.items())))
+        elif isinstance(value, bool):
             pairs.append((field, "yes" if value else "no"))
         elif isinstance(value, tuple):
             pairs.append((field, ",".join(value)))
         else:
             pairs.append((field, value))
-    return urlencode(pairs, safe=",")
+    return urlencode(pairs, safe=",:")
+
+
+def _word(value: Any) -> str:
+    """A value as the answers text writes it: yes and no for booleans."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+_YES_NO = {"yes": True, "no": False}
 
 
 def _longest_text() -> str:
     """The answers text with the longest option of every question and every reason chosen."""
-    longest = {
-        answer.id: answer.values
-        if answer.kind == "multiple"
-        else max(answer.values, key=lambda v: len(str(v)))
-        for answer in ANSWERS.values()
-    }
+    longest: dict[str, Any] = {}
+    for answer in ANSWERS.values():
+        widest = max(answer.values, key=lambda v: len(_word(v)))
+        if answer.kind == "multiple":
+            longest[answer.id] = answer.values
+        elif answer.items:
+            longest[answer.id] = {item: widest for item in answer.items}
+        else:
+            longest[answer.id] = widest
     return encode(Answers(**longest))
 
 
@@ -138,8 +169,11 @@ def decode(text: str | Mapping[str, str]) -> tuple[Answers, list[str]]:
         answer = ANSWERS.get(key)
         if answer is None:
             dropped.append(key)
+        elif answer.items:
+            raw[key], bad_items = _group_items(answer, value)
+            dropped += [f"{key}.{item}" for item in bad_items]
         elif answer.kind == "boolean":
-            raw[key] = {"yes": True, "no": False}.get(value, value)
+            raw[key] = _YES_NO.get(value, value)
         elif answer.kind == "multiple":
             raw[key] = tuple(v for v in value.split(",") if v)
         else:
@@ -150,6 +184,22 @@ def decode(text: str | Mapping[str, str]) -> tuple[Answers, list[str]]:
         bad = {str(error["loc"][0]) for error in exc.errors()}
         dropped += sorted(bad)
         return Answers(**{k: v for k, v in raw.items() if k not in bad}), dropped
+
+
+def _group_items(answer: Any, text: str) -> tuple[dict[str, Any] | None, list[str]]:
+    """A group's items from `research:high,career:low`, and the names of those unusable."""
+    items: dict[str, Any] = {}
+    bad: list[str] = []
+    for pair in text.split(","):
+        if not pair:
+            continue
+        item, _, word = pair.partition(":")
+        value = _YES_NO.get(word) if answer.kind == "checks" else word
+        if item in answer.items and value in answer.values and item not in items:
+            items[item] = value
+        else:
+            bad.append(item or pair)
+    return (items or None), bad
 
 
 def _mapping_size(pairs: Mapping[Any, Any]) -> int:

@@ -13,6 +13,12 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from advisor.decision_aid import (
+    LENGTH_TOLERANCE,
+    OPTIONS,
+    DecisionFile,
+    compile_aid,
+)
 from advisor.engine import CompiledRules, compile_rules
 from advisor.evidence import (
     EXIT_POINTS,
@@ -29,8 +35,15 @@ from advisor.evidence import (
     Theme,
     ThemesFile,
 )
-from advisor.profile import ANSWERS, ELIGIBILITY, QUESTION_IDS
-from advisor.questions import Question, QuestionsFile
+from advisor.profile import (
+    ANSWERS,
+    ELIGIBILITY,
+    IMPORTANCES,
+    PRIORITY_IDS,
+    QUESTION_IDS,
+    READINESS_IDS,
+)
+from advisor.questions import PriorityStep, Question, QuestionsFile, ReadinessStep
 from advisor.rule_table import Caveat, Rule, RulesFile
 
 # Each file of a content folder and the model its whole document must satisfy.
@@ -43,6 +56,7 @@ FILES: dict[str, type[BaseModel]] = {
     "questions.yaml": QuestionsFile,
     "rules.yaml": RulesFile,
     "programme.yaml": ProgrammeDetails,
+    "decision.yaml": DecisionFile,
 }
 
 
@@ -87,6 +101,10 @@ class Content(BaseModel):
     questions: list[Question]
     rules: RulesFile
     programme: ProgrammeDetails
+    decision: DecisionFile
+    # The steps of several items each (questions.yaml): what matters, and the readiness check.
+    priorities: PriorityStep
+    readiness: ReadinessStep
     # The rule table as `recommend` takes it: compiled once, when the content is loaded.
     compiled_rules: CompiledRules = Field(exclude=True)
     # Everything a result says about the evidence's limits: the rules' caveats, then the
@@ -511,29 +529,129 @@ def _check_rules(
                 )
         if effect.kind == "weight" and rule.basis == "reported":
             _check_reported(name, at, rule, effect.favours, findings, problems)
-        if questions is None:
-            continue
-        for part in ("when", "unless"):
-            for question_id, values in getattr(rule, part).items():
-                question = questions.get(question_id)
-                if question is None:
+        _check_conditions(name, at, rule, questions, problems)
+
+
+def _check_conditions(
+    name: str,
+    at: str,
+    entry: Any,
+    questions: dict[str, Question] | None,
+    problems: list[ContentProblem],
+) -> None:
+    """An entry's `when` and `unless` name questions, and options those questions offer."""
+    if questions is None:
+        return
+    for part in ("when", "unless"):
+        for question_id, values in getattr(entry, part).items():
+            question = questions.get(question_id)
+            if question is None:
+                problems.append(
+                    ContentProblem(name, f"{at}.{part}.{question_id}", "no question has this id")
+                )
+                continue
+            for position, value in enumerate(values):
+                if question.option(value) is None:
+                    offered = ", ".join(str(o.value) for o in question.options)
                     problems.append(
                         ContentProblem(
-                            name, f"{at}.{part}.{question_id}", "no question has this id"
+                            name,
+                            f"{at}.{part}.{question_id}[{position}]",
+                            f"question {question_id!r} has no option {value!r} "
+                            f"(options: {offered})",
                         )
                     )
-                    continue
-                for position, value in enumerate(values):
-                    if question.option(value) is None:
-                        offered = ", ".join(str(o.value) for o in question.options)
-                        problems.append(
-                            ContentProblem(
-                                name,
-                                f"{at}.{part}.{question_id}[{position}]",
-                                f"question {question_id!r} has no option {value!r} "
-                                f"(options: {offered})",
-                            )
-                        )
+
+
+def _exactly(
+    name: str, where: str, given: list[str], expected: tuple[str, ...], what: str
+) -> list[ContentProblem]:
+    """`given` lists exactly `expected`, in that order."""
+    if given == list(expected):
+        return []
+    return [
+        ContentProblem(
+            name,
+            where,
+            f"must list the {what} {', '.join(expected)}, once each and in this order "
+            f"(it lists: {', '.join(given) or 'none'})",
+        )
+    ]
+
+
+def _check_steps(questions: QuestionsFile, problems: list[ContentProblem]) -> None:
+    """The priorities and readiness steps ask for exactly the profile's items."""
+    name = "questions.yaml"
+    step = questions.priorities
+    problems += _exactly(
+        name, "priorities.items", [i.id for i in step.items], PRIORITY_IDS, "priorities"
+    )
+    problems += _exactly(
+        name, "priorities.levels", [x.value for x in step.levels], IMPORTANCES, "levels"
+    )
+    problems += _exactly(
+        name,
+        "readiness.items",
+        [i.id for i in questions.readiness.items],
+        READINESS_IDS,
+        "readiness items",
+    )
+
+
+def _check_decision(
+    decision: DecisionFile,
+    questions: dict[str, Question] | None,
+    findings: dict[str, Finding] | None,
+    problems: list[ContentProblem],
+) -> None:
+    name = "decision.yaml"
+    problems += _exactly(name, "options", [o.option for o in decision.options], OPTIONS, "options")
+    lengths = sorted(o.length() for o in decision.options)
+    median = (lengths[len(lengths) // 2] + lengths[(len(lengths) - 1) // 2]) / 2
+    for index, option in enumerate(decision.options):
+        at = f"options[{index}] (option: {option.option})"
+        about = option.option if option.option in EXIT_POINTS else None
+        for heading in ("gains", "costs"):
+            for position, item in enumerate(getattr(option, heading)):
+                _refs(
+                    name,
+                    f"{at}.{heading}[{position}].findings",
+                    item.findings,
+                    findings,
+                    problems,
+                    about,
+                )
+        if abs(option.length() - median) > LENGTH_TOLERANCE * median:
+            problems.append(
+                ContentProblem(
+                    name,
+                    at,
+                    f"its text is {option.length()} characters long, more than "
+                    f"{LENGTH_TOLERANCE:.0%} from the options' median ({median:.0f}): give "
+                    "every option comparable detail",
+                )
+            )
+    problems += _exactly(
+        name,
+        "priorities",
+        [link.priority for link in decision.priorities],
+        PRIORITY_IDS,
+        "priorities",
+    )
+    for index, link in enumerate(decision.priorities):
+        at = f"priorities[{index}] (priority: {link.priority})"
+        missing = [o for o in OPTIONS if o not in link.offers]
+        if missing:
+            problems.append(
+                ContentProblem(name, f"{at}.offers", f"says nothing of: {', '.join(missing)}")
+            )
+        for option, offer in link.offers.items():
+            _refs(name, f"{at}.offers.{option}.findings", offer.findings, findings, problems)
+    _unique(name, decision.questions_to_ask, "id", "questions_to_ask", problems)
+    for index, entry in enumerate(decision.questions_to_ask):
+        at = f"questions_to_ask[{index}] (id: {entry.id})"
+        _refs(name, f"{at}.findings", entry.findings, findings, problems)
+        _check_conditions(name, at, entry, questions, problems)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -566,6 +684,7 @@ def load_content(folder: Path | str) -> Content:
     questions_file: QuestionsFile | None = parsed.get("questions.yaml")
     rules_file: RulesFile | None = parsed.get("rules.yaml")
     programme: ProgrammeDetails | None = parsed.get("programme.yaml")
+    decision: DecisionFile | None = parsed.get("decision.yaml")
 
     theme_ids: set[str] | None = None
     if themes_file is not None:
@@ -583,9 +702,12 @@ def load_content(folder: Path | str) -> Content:
         _check_outcomes(outcomes_file, findings, problems)
     if questions_file is not None:
         _check_questions(questions_file, problems)
+        _check_steps(questions_file, problems)
     if rules_file is not None:
         _check_rules(rules_file, questions, findings, problems)
         _check_counted_once(rules_file, questions, problems)
+    if decision is not None:
+        _check_decision(decision, questions, findings, problems)
     if programme is not None:
         missing = [e for e in EXIT_POINTS if e not in programme.exit_points]
         for exit_point in missing:
@@ -599,7 +721,7 @@ def load_content(folder: Path | str) -> Content:
         raise ContentError(folder, problems)
     assert study and themes_file and findings_file and quotations_file  # noqa: S101 - for typing
     assert outcomes_file and questions_file and rules_file and findings  # noqa: S101
-    assert programme  # noqa: S101
+    assert programme and decision  # noqa: S101
 
     evidence_version = f"{study.version}+{digest.hexdigest()[:10]}"
     caveats = [*rules_file.caveats, *(Caveat(id=x.id, text=x.text) for x in study.limitations)]
@@ -613,6 +735,9 @@ def load_content(folder: Path | str) -> Content:
         questions=questions_file.questions,
         rules=rules_file,
         programme=programme,
+        decision=decision,
+        priorities=questions_file.priorities,
+        readiness=questions_file.readiness,
         compiled_rules=compile_rules(
             questions=questions_file.questions,
             rules_file=rules_file,
@@ -621,6 +746,7 @@ def load_content(folder: Path | str) -> Content:
             outcomes=outcomes_file.outcomes,
             caveats=caveats,
             evidence_version=evidence_version,
+            aid=compile_aid(decision, questions_file.priorities, questions_file.readiness),
         ),
         caveats=caveats,
     )

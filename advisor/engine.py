@@ -12,6 +12,15 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 from pydantic_core import to_json
 
+from advisor.decision_aid import (
+    AskOut,
+    CompiledAid,
+    PrioritiesFit,
+    SureOut,
+    asks_for,
+    priorities_fit,
+    sure_of,
+)
 from advisor.evidence import EXIT_POINT_NAMES, EXIT_POINTS, STRENGTHS, Outcome
 from advisor.profile import AUDIENCES, MULTIPLE_CHOICE, REQUIRED_WHEN_ELIGIBLE, Profile
 from advisor.questions import Option, Question
@@ -63,6 +72,37 @@ class _CompiledRule:
         return True
 
 
+def _hold(when: tuple[_Check, ...], unless: tuple[_Check, ...], answers: dict[str, Any]) -> bool:
+    """Whether every `when` condition holds and no `unless` one does (`_CompiledRule.fires`)."""
+    for field, allowed, multiple in when:
+        value = answers[field]
+        if allowed.isdisjoint(value) if multiple else value not in allowed:
+            return False
+    for field, allowed, multiple in unless:
+        value = answers[field]
+        if not allowed.isdisjoint(value) if multiple else value in allowed:
+            return False
+    return True
+
+
+# A rule seen from one question: its index, its conditions on the other questions (`when`,
+# `unless`), and the answers of this question its `when` needs and its `unless` refuses (None
+# when it sets no such condition on it).
+_Split = tuple[int, tuple[_Check, ...], tuple[_Check, ...], frozenset | None, frozenset | None]
+
+
+def _split(index: int, rule: _CompiledRule, field: str) -> _Split:
+    when_here = [allowed for f, allowed, _ in rule.when if f == field]
+    unless_here = [allowed for f, allowed, _ in rule.unless if f == field]
+    return (
+        index,
+        tuple(c for c in rule.when if c[0] != field),
+        tuple(c for c in rule.unless if c[0] != field),
+        when_here[0] if when_here else None,
+        unless_here[0] if unless_here else None,
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class _Quote:
     out: dict[str, Part[QuoteOut]]  # by shown_for
@@ -79,7 +119,9 @@ class SharedJson:
     values: dict[Any, bytes]  # every enumerated value a result names (audience, exit point...)
     explanation: dict[str, bytes]  # for an ineligible profile, by audience
     outcomes: bytes  # `],"outcomes":[...],"step_up":`: from the end of the quotes on
-    caveats: bytes  # `,"caveats":[...],"evidence_version":"..."}`: the end of the object
+    # `,"caveats":[...],"evidence_version":"...","options":[...],"priorities_fit":`
+    caveats: bytes
+    sure_not_begun: bytes  # the readiness check's JSON when no item is answered
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +133,8 @@ class CompiledRules:
     by_order: tuple[int, ...]  # exit point indexes in tie-break order
     # For each question, for each answer value: the rules whose conditions name that value.
     touching: dict[str, dict[Any, tuple[int, ...]]]
+    # For each question: the rules with a condition on it, split (see _Split).
+    by_field: dict[str, tuple[_Split, ...]]
     # Interned immutable parts of results: explanations of changes, keyed by (question, change,
     # answer, target), and ranking entries, keyed by (exit point index, score).
     change_cache: dict[tuple[Any, ...], Part[Change]]
@@ -105,6 +149,8 @@ class CompiledRules:
     ineligible_text: dict[str, str]
     caveats: list[Caveat]
     evidence_version: str
+    # The decision aid beside the rules: options, priorities, readiness, questions to ask.
+    aid: CompiledAid
     # The JSON of the parts every result shares, for the API's JSON writer.
     json: SharedJson
 
@@ -124,6 +170,7 @@ def compile_rules(
     outcomes: list[Outcome],
     caveats: list[Caveat],
     evidence_version: str,
+    aid: CompiledAid,
 ) -> CompiledRules:
     """Turn validated content into the engine's lookup tables (content must be cross-checked)."""
     compiled: list[_CompiledRule] = []
@@ -208,6 +255,14 @@ def compile_rules(
             field: {value: tuple(ix) for value, ix in by_value.items()}
             for field, by_value in touching.items()
         },
+        by_field={
+            q.id: tuple(
+                _split(ix, rule, q.id)
+                for ix, rule in enumerate(compiled)
+                if any(c[0] == q.id for c in (*rule.when, *rule.unless))
+            )
+            for q in questions
+        },
         change_cache={},
         ranked_cache={},
         strong_margin=scoring.confidence.strong_margin,
@@ -229,6 +284,7 @@ def compile_rules(
         ineligible_text=ineligible_text,
         caveats=caveats,
         evidence_version=evidence_version,
+        aid=aid,
         json=SharedJson(
             values={
                 value: to_json(value)
@@ -240,7 +296,10 @@ def compile_rules(
             + _json_list(caveats)
             + b',"evidence_version":'
             + to_json(evidence_version)
-            + b"}",
+            + b',"options":'
+            + _json_list(aid.options)
+            + b',"priorities_fit":',
+            sure_not_begun=_part(SureOut(score=None, ready=False, needs=[]))[1],
         ),
     )
 
@@ -314,7 +373,7 @@ def _what_would_change(
     fired: list[int],
     top: int | None,
 ) -> list[Part[Change]]:
-    """For each question, the first other answer (in option order) that changes the result."""
+    """Every change of one answer (in question and option order) that changes the result."""
     changes: list[Part[Change]] = []
     entries = rules.entries
     fired_now = [False] * len(entries)
@@ -324,35 +383,50 @@ def _what_would_change(
         field = question.id
         current = answers[field]
         multiple = question.kind == "multiple"
-        touching = rules.touching[field]
+        if top is not None:
+            # Only a rule whose conditions on the other questions hold can fire or stop firing
+            # when this answer changes: those are found once per question, and for each other
+            # answer only their condition on this question is tested.
+            live = [
+                (ix, need, refuse)
+                for ix, when, unless, need, refuse in rules.by_field[field]
+                if _hold(when, unless, answers)
+            ]
+            if not live:
+                continue
         for option in question.options:
             value = option.value
             if multiple:
                 change = "remove" if value in current else "add"
                 new = current - {value} if change == "remove" else current | {value}
-                candidates = touching.get(value, ())
             else:
                 if value is current or (value == current and type(value) is type(current)):
                     continue
                 change = "set"
                 new = value
-                candidates = touching.get(value, ()) + touching.get(current, ())
-            answers[field] = new
             if top is None:
                 # Not eligible now: only a complete profile can be scored afresh.
+                answers[field] = new
                 if any(answers[f] is None for f in REQUIRED_WHEN_ELIGIBLE):
                     answers[field] = current
                     continue
                 eligible, new_scores, _ = _score(rules, answers)
+                answers[field] = current
             else:
-                # Only rules whose conditions name the old or new answer can flip.
                 new_scores = None
                 eligible = True
-                for ix in candidates:
-                    rule = entries[ix]
-                    now = rule.fires(answers)
+                for ix, need, refuse in live:
+                    if multiple:
+                        now = (need is None or not need.isdisjoint(new)) and (
+                            refuse is None or refuse.isdisjoint(new)
+                        )
+                    else:
+                        now = (need is None or new in need) and (
+                            refuse is None or new not in refuse
+                        )
                     if now is fired_now[ix]:
                         continue
+                    rule = entries[ix]
                     if rule.ineligible:
                         eligible = eligible and not now
                         continue
@@ -363,9 +437,7 @@ def _what_would_change(
                     else:
                         new_scores[rule.favours] -= rule.weight
                 if new_scores is None:  # no score moved: neither can the recommendation
-                    answers[field] = current
                     continue
-            answers[field] = current
             # Advice for a profile the programme would not admit is no advice: skip it.
             if not eligible:
                 continue
@@ -379,7 +451,6 @@ def _what_would_change(
                     key, _part(_change(question, change, option, target))
                 )
             changes.append(found)
-            break
     return changes
 
 
@@ -425,6 +496,9 @@ class Decision:
     changes: list[Part[Change]]
     quotes: list[Part[QuoteOut]]
     step_up: Part[StepUpOut] | None
+    fit: PrioritiesFit | None
+    sure: SureOut | None  # None: the check is not begun
+    asks: list[Part[AskOut]]
 
 
 _REPORTED, _JUDGEMENT = BASES.index("reported"), BASES.index("judgement")
@@ -466,6 +540,9 @@ def decide(profile: Profile, rules: CompiledRules) -> Decision:
             changes=_what_would_change(rules, answers, scores, fired, None),
             quotes=[],
             step_up=None,
+            fit=None,
+            sure=_sure(profile),
+            asks=[],
         )
 
     ranking = sorted(rules.by_order, key=scores.__getitem__, reverse=True)
@@ -496,7 +573,19 @@ def decide(profile: Profile, rules: CompiledRules) -> Decision:
         step_up=(
             rules.step_up[audience] if top in route and route.index(top) < len(route) - 1 else None
         ),
+        fit=None
+        if profile.priorities is None
+        else priorities_fit(rules.aid, profile, EXIT_POINTS[top]),
+        sure=_sure(profile),
+        asks=asks_for(rules.aid, answers, EXIT_POINTS[top], audience),
     )
+
+
+_NOT_BEGUN = SureOut(score=None, ready=False, needs=[])
+
+
+def _sure(profile: Profile) -> SureOut | None:
+    return None if profile.sure is None else sure_of(profile)
 
 
 def recommend(profile: Profile, rules: CompiledRules) -> Recommendation:
@@ -518,4 +607,8 @@ def recommend(profile: Profile, rules: CompiledRules) -> Recommendation:
         explanation=rules.ineligible_text[d.audience] if top is None else None,
         caveats=rules.caveats,
         evidence_version=rules.evidence_version,
+        options=rules.aid.options,
+        priorities_fit=d.fit,
+        sure=_NOT_BEGUN if d.sure is None else d.sure,
+        questions_to_ask=[part[0] for part in d.asks],
     )

@@ -20,6 +20,7 @@ from pydantic import (
     Field,
     StrictBool,
     ValidationError,
+    create_model,
     field_validator,
     model_validator,
 )
@@ -44,12 +45,23 @@ Motivation = Literal[
 ]
 ResearchAim = Literal["none", "apply_evidence", "conduct_research", "doctorate"]
 Workplace = Literal["uk", "international"]
+# What matters to the person (the priorities step) and how much; each rated or left out.
+PriorityId = Literal[
+    "research", "teaching", "career", "short_commitment", "decide_later", "belonging"
+]
+Importance = Literal["low", "medium", "high"]
+# The readiness check (modelled on the SURE test): each item answered yes, no, or left out.
+ReadinessId = Literal["sure", "understand", "values", "support"]
 
 # The eligibility question: answered "no", it is the only one asked and the only one that counts.
 ELIGIBILITY = "healthcare_background"
 
 Need = Literal["always", "when_eligible", "optional"]
 QuestionKind = Literal["boolean", "single", "multiple"]
+# An answer made of several items, each rated (the priorities) or answered yes or no (the
+# readiness check); asked by a step of its own in questions.yaml rather than by a question.
+GroupKind = Literal["ratings", "checks"]
+AnswerKind = QuestionKind | GroupKind
 
 
 @dataclass(frozen=True)
@@ -61,6 +73,41 @@ class Asked:
 
     need: Need
     counted_as: str | None = None
+    # For an answer of several items: the section of questions.yaml that asks for them.
+    step: str | None = None
+
+
+class _Group(BaseModel):
+    """Several items answered together; any item may be left out."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    def given(self) -> dict[str, Any]:
+        """The items answered, in the items' order."""
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+
+def _group(name: str, doc: str, ids: Any, value: Any) -> type[_Group]:
+    return create_model(
+        name,
+        __base__=_Group,
+        __doc__=doc,
+        **{item: (value | None, None) for item in get_args(ids)},
+    )
+
+
+Priorities = _group(
+    "Priorities",
+    "How much each priority matters (low, medium, high); any may be left out.",
+    PriorityId,
+    Importance,
+)
+ReadinessCheck = _group(
+    "ReadinessCheck",
+    "The readiness check: each item true (yes) or false (no); any may be left out.",
+    ReadinessId,
+    StrictBool,
+)
 
 
 class Profile(BaseModel):
@@ -98,6 +145,17 @@ class Profile(BaseModel):
     workplace: Annotated[Workplace | None, Asked("optional")] = Field(
         default=None, description="Optional: uk or international."
     )
+    priorities: Annotated[Priorities | None, Asked("optional", step="priorities")] = Field(
+        default=None,
+        description="Optional: how much each priority matters to the person (values "
+        "clarification). It never changes the suggestion; the result says which option these "
+        "priorities lean to.",
+    )
+    sure: Annotated[ReadinessCheck | None, Asked("optional", step="readiness")] = Field(
+        default=None,
+        description="Optional: the readiness check, four yes/no items modelled on the SURE test "
+        "(O'Connor and Légaré).",
+    )
 
     @field_validator("*", mode="before")
     @classmethod
@@ -105,6 +163,19 @@ class Profile(BaseModel):
         # Before the items are checked: pydantic checks every item of a list before its
         # length, so 12,900 unknown reasons would cost 12,900 errors (about a second of CPU).
         answer = ANSWERS.get(info.field_name)
+        if answer is not None and answer.items and isinstance(value, dict):
+            # The same for a group: more keys than it has items cost one error, not one each.
+            if len(value) > len(answer.items):
+                raise PydanticCustomError(
+                    "too_long",
+                    "at most {limit} items ({items}), not {given}",
+                    {
+                        "limit": len(answer.items),
+                        "items": ", ".join(answer.items),
+                        "given": len(value),
+                    },
+                )
+            return value
         if answer is None or answer.kind != "multiple":
             return value
         limit = len(answer.values)
@@ -154,11 +225,14 @@ class Answer:
     """One answer of the profile, as the codec, the content check and the insights see it."""
 
     id: str
-    kind: QuestionKind
-    values: tuple[Any, ...]  # every answer it may take, in the type's order
+    kind: AnswerKind
+    values: tuple[Any, ...]  # every answer it (or each of its items) may take, in order
     need: Need
     counted_as: str | None
     question: bool  # asked by a question of questions.yaml (audience is chosen, not asked)
+    items: tuple[str, ...] = ()  # a group's items (ratings, checks), in order
+    step: str | None = None  # a group's section of questions.yaml
+    model: type[BaseModel] | None = None  # a group's model
 
     @property
     def item(self) -> str:
@@ -167,6 +241,8 @@ class Answer:
 
 
 def _values(annotation: Any) -> tuple[Any, ...]:
+    if get_origin(annotation) is Annotated:
+        annotation = get_args(annotation)[0]
     if annotation is bool:
         return (True, False)
     origin = get_origin(annotation)
@@ -177,6 +253,13 @@ def _values(annotation: Any) -> tuple[Any, ...]:
     if len(inner) == 1:
         return _values(inner[0])
     raise TypeError(f"a Profile field must be a bool, a Literal or a tuple of one: {annotation}")
+
+
+def _group_of(annotation: Any) -> type[_Group] | None:
+    for arg in (annotation, *get_args(annotation)):
+        if isinstance(arg, type) and issubclass(arg, _Group):
+            return arg
+    return None
 
 
 def _kind(annotation: Any) -> QuestionKind:
@@ -191,6 +274,22 @@ def _catalog(model: type[BaseModel]) -> dict[str, Answer]:
         asked = next((m for m in field.metadata if isinstance(m, Asked)), None)
         if asked is None:
             raise TypeError(f"Profile.{name} needs Asked(...) metadata")
+        group = _group_of(field.annotation)
+        if group is not None:
+            item_type = next(iter(group.model_fields.values())).annotation
+            values = _values(item_type)
+            catalog[name] = Answer(
+                id=name,
+                kind="checks" if values == (True, False) else "ratings",
+                values=values,
+                need=asked.need,
+                counted_as=asked.counted_as,
+                question=False,
+                items=tuple(group.model_fields),
+                step=asked.step,
+                model=group,
+            )
+            continue
         catalog[name] = Answer(
             id=name,
             kind=_kind(field.annotation),
@@ -205,6 +304,11 @@ def _catalog(model: type[BaseModel]) -> dict[str, Answer]:
 ANSWERS: dict[str, Answer] = _catalog(Profile)
 # The answers questions.yaml asks for, in the profile's order.
 QUESTION_IDS: tuple[str, ...] = tuple(a.id for a in ANSWERS.values() if a.question)
+# The answers of several items, each asked by a step of its own (priorities, readiness).
+GROUPS: tuple[str, ...] = tuple(a.id for a in ANSWERS.values() if a.items)
+PRIORITY_IDS: tuple[str, ...] = get_args(PriorityId)
+IMPORTANCES: tuple[str, ...] = get_args(Importance)
+READINESS_IDS: tuple[str, ...] = get_args(ReadinessId)
 # Answers every eligible profile must give (the eligibility answer itself is always required).
 REQUIRED_WHEN_ELIGIBLE: tuple[str, ...] = tuple(
     a.id for a in ANSWERS.values() if a.need == "when_eligible"

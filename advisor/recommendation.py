@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from advisor.decision_aid import AskOut, OptionEntry, PrioritiesFit, SureOut
 from advisor.evidence import ExitPoint, Frozen, Outcome, Strength
 from advisor.profile import Audience
 from advisor.rule_table import Basis, Caveat, Confidence
@@ -75,3 +76,15 @@ class Recommendation(Frozen):
     explanation: str | None = Field(description="Set when no exit point can be recommended")
     caveats: list[Caveat]
     evidence_version: str
+    options: list[OptionEntry] = Field(
+        description="The four options (the three exit points and not_now), each with what "
+        "graduates reported gaining and what it asks, in equal detail"
+    )
+    priorities_fit: PrioritiesFit | None = Field(
+        description="Where the person's priorities lean, beside the suggestion; null without "
+        "priorities (or without a suggestion)"
+    )
+    sure: SureOut = Field(description="The readiness check's score")
+    questions_to_ask: list[AskOut] = Field(
+        description="Questions to ask the programme, the workplace or a supervisor"
+    )

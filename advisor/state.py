@@ -11,7 +11,14 @@ from advisor import db
 from advisor.answers import MAX_TEXT_CHARS, OVERSIZED, decode, encode, to_profile
 from advisor.embed_options import AUDIENCE_PARAM
 from advisor.engine import recommend
-from advisor.profile import ANSWERS, AUDIENCES, MULTIPLE_CHOICE
+from advisor.profile import (
+    ANSWERS,
+    AUDIENCES,
+    IMPORTANCES,
+    MULTIPLE_CHOICE,
+    PRIORITY_IDS,
+    READINESS_IDS,
+)
 from advisor.ratelimit import retry_after_header
 from advisor.runtime import CONTENT, LIMITS, view_of
 from advisor.settings import settings
@@ -187,6 +194,50 @@ class ResultVars(rx.State, mixin=True):
     def step_up(self) -> str:
         return _view(self.stored).step_up
 
+    # --- derived: the decision aid -----------------------------------------------------------
+
+    @rx.var
+    def priority_choices(self) -> dict[str, str]:
+        """Each priority's rating ("" when left out), as the priorities step's values."""
+        return _view(self.stored).priority_choices
+
+    @rx.var
+    def sure_choices(self) -> dict[str, str]:
+        """Each readiness item's answer: "yes", "no" or "" (not answered)."""
+        return _view(self.stored).sure_choices
+
+    @rx.var
+    def fit_state(self) -> str:
+        return _view(self.stored).fit_state
+
+    @rx.var
+    def fit_text(self) -> str:
+        return _view(self.stored).fit_text
+
+    @rx.var
+    def fit_leaning(self) -> str:
+        return _view(self.stored).fit_leaning
+
+    @rx.var
+    def fit_rows(self) -> list[dict[str, Any]]:
+        return _view(self.stored).fit_rows
+
+    @rx.var
+    def fit_changes(self) -> list[str]:
+        return _view(self.stored).fit_changes
+
+    @rx.var
+    def sure_score(self) -> int:
+        return _view(self.stored).sure_score
+
+    @rx.var
+    def sure_needs(self) -> list[str]:
+        return _view(self.stored).sure_needs
+
+    @rx.var
+    def asks(self) -> list[dict[str, Any]]:
+        return _view(self.stored).asks
+
     @rx.var
     def share_path(self) -> str:
         """A path that reopens these answers' result anywhere (answers only, nothing personal)."""
@@ -346,6 +397,29 @@ class AnswersState(ResultVars, rx.State):
             return
         self._save(_view(self.stored).answers.toggled(question_id, value))
         self.error = ""
+
+    @rx.event
+    def set_priority(self, item: str, level: str) -> None:
+        """Rate how much one priority matters (low, medium, high)."""
+        if not (isinstance(item, str) and isinstance(level, str)):
+            return
+        if item not in PRIORITY_IDS or level not in IMPORTANCES:
+            return
+        self._save(_view(self.stored).answers.with_item("priorities", item, level))
+
+    @rx.event
+    def clear_priorities(self) -> None:
+        """Leave every priority unrated (the step is optional)."""
+        self._save(_view(self.stored).answers.with_answer("priorities", None))
+
+    @rx.event
+    def set_readiness(self, item: str, value: str) -> None:
+        """Answer one item of the readiness check: "yes" or "no"."""
+        if not (isinstance(item, str) and isinstance(value, str)):
+            return
+        if item not in READINESS_IDS or value not in ("yes", "no"):
+            return
+        self._save(_view(self.stored).answers.with_item("sure", item, value == "yes"))
 
     @rx.event
     def set_audience(self, audience: str) -> None:

@@ -14,8 +14,10 @@ from typing import Any
 
 from advisor.answers import Answers, decode, encode, questions_to_ask, to_profile, unanswered
 from advisor.content import Content
+from advisor.decision_aid import OFFER_LABELS, OPTION_NAMES, OPTIONS
 from advisor.engine import recommend
 from advisor.evidence import EXIT_POINT_NAMES, STRENGTH_LABELS
+from advisor.profile import ELIGIBILITY, PRIORITY_IDS, READINESS_IDS
 from advisor.questions import Question
 from advisor.rule_table import BASIS_LABELS
 
@@ -103,6 +105,18 @@ class AnswersView:
     quotes: list[dict[str, str]] = field(default_factory=list)
     ranking: list[dict[str, Any]] = field(default_factory=list)
     step_up: str = ""
+    # The decision aid (advisor.decision_aid): the answers of its two steps, as the controls'
+    # values ("" for an item left out), and what the result says of them.
+    priority_choices: dict[str, str] = field(default_factory=dict)
+    sure_choices: dict[str, str] = field(default_factory=dict)
+    fit_state: str = ""  # "" (no priorities), "none" (none leans), "same" or "differs"
+    fit_text: str = ""
+    fit_leaning: str = ""  # the option's name
+    fit_rows: list[dict[str, Any]] = field(default_factory=list)
+    fit_changes: list[str] = field(default_factory=list)
+    sure_score: int = -1  # -1: the readiness check is not begun
+    sure_needs: list[str] = field(default_factory=list)
+    asks: list[dict[str, Any]] = field(default_factory=list)
 
 
 QUALIFICATIONS = {
@@ -117,11 +131,40 @@ def _headline(exit_point: str, audience: str, confidence: str) -> str:
     return f"The {QUALIFICATIONS[exit_point]} fits {who} best, with {confidence} confidence."
 
 
+# The questionnaire's step id of the priorities (after the questions, before the review).
+PRIORITIES_STEP = "priorities"
+PRIORITIES_SHORT = "What matters"
+
+
+def _choices(group: Any, ids: tuple[str, ...]) -> dict[str, str]:
+    given = group.given() if group is not None else {}
+    return {
+        item: ("yes" if given[item] else "no")
+        if isinstance(given.get(item), bool)
+        else given.get(item, "")
+        for item in ids
+    }
+
+
+def priorities_label(answers: Answers, content: Content) -> str:
+    """The priorities rated, for the review: 'Developing as a researcher: very important; ...'."""
+    given = answers.priorities.given() if answers.priorities is not None else {}
+    if not given:
+        return "Skipped"
+    step = content.priorities
+    labels = {item.id: item.label.for_audience(answers.audience) for item in step.items}
+    return "; ".join(
+        f"{labels[item]}: {step.level_label(level).lower()}" for item, level in given.items()
+    )
+
+
 def build(text: str, content: Content) -> AnswersView:
     """The view of one answers text (the query-string form from advisor.answers)."""
     answers, _ = decode(text)
     questions = {q.id: q for q in content.questions}
     ask = [q.id for q in questions_to_ask(answers, content.questions)]
+    if getattr(answers, ELIGIBILITY) is not False:
+        ask.append(PRIORITIES_STEP)
     missing = unanswered(answers, content.questions)
     review = [
         {
@@ -130,10 +173,25 @@ def build(text: str, content: Content) -> AnswersView:
             "answer": answer_label(questions[qid], getattr(answers, qid)),
             "step": index,
         }
+        if qid != PRIORITIES_STEP
+        else {
+            "id": qid,
+            "short": PRIORITIES_SHORT,
+            "answer": priorities_label(answers, content),
+            "step": index,
+        }
         for index, qid in enumerate(ask)
     ]
     profile = to_profile(answers)
-    base = dict(answers=answers, query=encode(answers), ask=ask, missing=missing, review=review)
+    base = dict(
+        answers=answers,
+        query=encode(answers),
+        ask=ask,
+        missing=missing,
+        review=review,
+        priority_choices=_choices(answers.priorities, PRIORITY_IDS),
+        sure_choices=_choices(answers.sure, READINESS_IDS),
+    )
     if profile is None or missing:
         return AnswersView(**base)
     result = recommend(profile, content.compiled_rules)
@@ -195,7 +253,54 @@ def build(text: str, content: Content) -> AnswersView:
         quotes=quotes,
         ranking=[{"name": r.name, "score": r.score, "id": r.exit_point} for r in result.ranking],
         step_up=result.step_up.text if result.step_up else "",
+        **_aid(result, content),
     )
+
+
+def _finding_links(ids: list[str], content: Content) -> list[dict[str, str]]:
+    findings = content.findings_by_id
+    return [{"id": f, "label": findings[f].statement, "section": findings[f].section} for f in ids]
+
+
+def _aid(result: Any, content: Content) -> dict[str, Any]:
+    """The decision aid's part of an eligible result's view."""
+    fit = result.priorities_fit
+    out: dict[str, Any] = {
+        "asks": [
+            {
+                "text": a.text,
+                "ask": a.ask,
+                "findings": _finding_links(a.findings, content),
+            }
+            for a in result.questions_to_ask
+        ],
+        "sure_score": -1 if result.sure.score is None else result.sure.score,
+        "sure_needs": list(result.sure.needs),
+    }
+    if fit is not None:
+        out |= {
+            "fit_state": "none" if fit.leaning is None else "same" if fit.agrees else "differs",
+            "fit_text": fit.text,
+            "fit_leaning": OPTION_NAMES[fit.leaning] if fit.leaning else "",
+            "fit_rows": [
+                {
+                    "label": row.label,
+                    "importance": row.importance_label,
+                    "offers": [
+                        {
+                            "option": OPTION_NAMES[o],
+                            "level": OFFER_LABELS[row.offers[o].level],
+                            "text": row.offers[o].text,
+                            "judgement": row.offers[o].judgement,
+                        }
+                        for o in OPTIONS
+                    ],
+                }
+                for row in fit.rows
+            ],
+            "fit_changes": [c.text for c in fit.changes],
+        }
+    return out
 
 
 def result_document(text: str, content: Content) -> str | None:

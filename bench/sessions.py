@@ -96,7 +96,15 @@ def questionnaire(seed: int) -> list[tuple[str, dict[str, Any]]]:
     """One person's way through the questionnaire to the review: (handler, payload) pairs.
 
     Eligible, with answers drawn from the rules' own value sets, so tabs differ."""
-    from advisor.profile import CareerStage, Motivation, ResearchAim, Role, Workplace
+    from advisor.profile import (
+        IMPORTANCES,
+        PRIORITY_IDS,
+        CareerStage,
+        Motivation,
+        ResearchAim,
+        Role,
+        Workplace,
+    )
 
     pick = random.Random(seed)
     motivations = pick.sample(get_args(Motivation), pick.randint(1, 3))
@@ -118,6 +126,12 @@ def questionnaire(seed: int) -> list[tuple[str, dict[str, Any]]]:
         ),
         ("next_step", {}),
         ("set_answer", {"question_id": "workplace", "value": pick.choice(get_args(Workplace))}),
+        ("next_step", {}),
+        # The priorities step: two rated, then on to the review.
+        *(
+            ("set_priority", {"item": item, "level": pick.choice(IMPORTANCES)})
+            for item in pick.sample(PRIORITY_IDS, 2)
+        ),
         ("next_step", {}),
     ]
 

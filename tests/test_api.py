@@ -102,6 +102,24 @@ INVALID: list[tuple[str, Any, str]] = [
     ("unknown-workplace", {**VALID, "workplace": "mars"}, "workplace"),
     ("unknown-audience", {**VALID, "audience": "parent"}, "audience"),
     ("unknown-field", {**VALID, "name": "Ada"}, "name"),
+    (
+        "unknown-priority",
+        {**VALID, "priorities": {"research": "high", "wealth": "high"}},
+        "priorities.wealth",
+    ),
+    ("unknown-importance", {**VALID, "priorities": {"research": "vital"}}, "priorities.research"),
+    ("priorities-not-an-object", {**VALID, "priorities": ["research"]}, "priorities"),
+    (
+        "too-many-priorities",
+        {**VALID, "priorities": {f"p{i}": "low" for i in range(500)}},
+        "priorities",
+    ),
+    (
+        "unknown-readiness-item",
+        {**VALID, "sure": {"sure": True, "confident": True}},
+        "sure.confident",
+    ),
+    ("readiness-not-a-boolean", {**VALID, "sure": {"support": "yes"}}, "sure.support"),
     ("body-is-a-list", [VALID], "body"),
     ("body-is-null", None, "body"),
 ]

@@ -24,6 +24,8 @@ CORE = (
     "advisor.answers",
     "advisor.view",
     "advisor.embed_options",
+    "advisor.about",
+    "advisor.reading_level",
 )
 SHELLS = ("reflex", "fastapi", "starlette", "sqlmodel", "sqlalchemy", "alembic", "uvicorn")
 

@@ -293,6 +293,141 @@ BROKEN: list[tuple[str, str, Callable[[Path], None], list[str]]] = [
 ]
 
 
+def _option(data, option):
+    return next(o for o in data["options"] if o["option"] == option)
+
+
+def _long_not_now(data):
+    costs = _option(data, "not_now")["costs"]
+    costs[0]["text"] = costs[0]["text"] + " More words that make this option look weightier." * 12
+
+
+BROKEN += [
+    (
+        "decision-option-missing",
+        "decision.yaml",
+        lambda f: edit(f, "decision.yaml", lambda d: d["options"].pop(3)),
+        ["decision.yaml", "options", "at least 4 items"],
+    ),
+    (
+        "decision-options-out-of-order",
+        "decision.yaml",
+        lambda f: edit(f, "decision.yaml", lambda d: d["options"].reverse()),
+        ["decision.yaml", "options", "certificate, diploma, masters, not_now", "in this order"],
+    ),
+    (
+        "decision-one-option-in-more-detail",
+        "decision.yaml",
+        lambda f: edit(f, "decision.yaml", _long_not_now),
+        ["decision.yaml", "options[3] (option: not_now)", "comparable detail"],
+    ),
+    (
+        "decision-gain-without-evidence",
+        "decision.yaml",
+        lambda f: edit(
+            f, "decision.yaml", lambda d: d["options"][0]["gains"][0].update(findings=[])
+        ),
+        ["decision.yaml", "options[0].gains[0].findings", "at least 1 item"],
+    ),
+    (
+        "decision-gain-citing-another-exit-point",
+        "decision.yaml",
+        lambda f: edit(
+            f,
+            "decision.yaml",
+            lambda d: d["options"][0]["gains"][0].update(
+                findings=["only-masters-developed-as-researchers"]
+            ),
+        ),
+        [
+            "decision.yaml",
+            "options[0] (option: certificate).gains[0].findings[0]",
+            "does not concern the certificate",
+        ],
+    ),
+    (
+        "decision-offer-unknown-finding",
+        "decision.yaml",
+        lambda f: edit(
+            f,
+            "decision.yaml",
+            lambda d: d["priorities"][0]["offers"]["masters"].update(findings=["no-such-finding"]),
+        ),
+        [
+            "decision.yaml",
+            "priorities[0] (priority: research).offers.masters.findings[0]",
+            "'no-such-finding'",
+        ],
+    ),
+    (
+        "decision-offer-missing-an-option",
+        "decision.yaml",
+        lambda f: edit(f, "decision.yaml", lambda d: d["priorities"][1]["offers"].pop("not_now")),
+        ["decision.yaml", "priorities[1] (priority: teaching).offers", "not_now"],
+    ),
+    (
+        "decision-unknown-priority",
+        "decision.yaml",
+        lambda f: edit(f, "decision.yaml", lambda d: d["priorities"][0].update(priority="wealth")),
+        ["decision.yaml", "priorities[0].priority", "'research'"],
+    ),
+    (
+        "decision-ask-unknown-question",
+        "decision.yaml",
+        lambda f: edit(
+            f, "decision.yaml", lambda d: d["questions_to_ask"][0].update(when={"salary": ["high"]})
+        ),
+        ["decision.yaml", "questions_to_ask[0]", ".when.salary", "no question has this id"],
+    ),
+    (
+        "decision-ask-unknown-answer",
+        "decision.yaml",
+        lambda f: edit(
+            f,
+            "decision.yaml",
+            lambda d: d["questions_to_ask"][0].update(unless={"role": ["surgeon"]}),
+        ),
+        ["decision.yaml", "questions_to_ask[0]", ".unless.role[0]", "'surgeon'"],
+    ),
+    (
+        "priorities-step-missing-an-item",
+        "questions.yaml",
+        lambda f: edit(f, "questions.yaml", lambda d: d["priorities"]["items"].pop()),
+        ["questions.yaml", "priorities.items", "belonging"],
+    ),
+    (
+        "priorities-step-unknown-level",
+        "questions.yaml",
+        lambda f: edit(
+            f, "questions.yaml", lambda d: d["priorities"]["levels"][2].update(value="vital")
+        ),
+        ["questions.yaml", "priorities.levels", "low, medium, high"],
+    ),
+    (
+        "readiness-item-renamed",
+        "questions.yaml",
+        lambda f: edit(
+            f, "questions.yaml", lambda d: d["readiness"]["items"][0].update(id="certain")
+        ),
+        ["questions.yaml", "readiness.items", "sure, understand, values, support"],
+    ),
+    (
+        "readiness-help-with-unknown",
+        "questions.yaml",
+        lambda f: edit(
+            f, "questions.yaml", lambda d: d["readiness"]["items"][3].update(help_with="a friend")
+        ),
+        ["questions.yaml", "readiness.items[3] (id: support).help_with", "'conversation'"],
+    ),
+    (
+        "decision-file-missing",
+        "decision.yaml",
+        lambda f: (f / "decision.yaml").unlink(),
+        ["decision.yaml", "file is missing"],
+    ),
+]
+
+
 @pytest.mark.parametrize(("case", "file", "breaks", "expected"), BROKEN, ids=[b[0] for b in BROKEN])
 def test_broken_content_fails_naming_file_and_field(tmp_path, case, file, breaks, expected):
     folder = copy_content(tmp_path)

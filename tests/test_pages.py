@@ -22,6 +22,7 @@ EXPECTED = [
     ("/result", "Your result | Programme advisor", "AnswersState.open_result"),
     ("/evidence", "The evidence: what 27 graduates reported", None),
     ("/method", "How the advisor decides | Programme advisor", None),
+    ("/about", "About this advisor | Programme advisor", "AboutState.open_about"),
     ("/r/[result_id]", "Saved result | Programme advisor", "SavedState.load"),
     (
         "/r/[result_id]/delete",

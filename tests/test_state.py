@@ -43,7 +43,10 @@ def test_motivations_need_at_least_one_choice(state):
 
 def test_the_optional_question_can_be_skipped(state):
     walk(state, "yes", "trainee", "early", ("improve_teaching",), "none", None)
-    assert state.current_question == "review"
+    # Then the priorities, optional too: Next without a rating goes on to the review.
+    assert state.current_question == "priorities"
+    state.next_step()
+    assert state.current_question == "review" and state.error == ""
     assert state.complete and state.recommended == "certificate"
 
 

@@ -58,7 +58,10 @@ def create_api(
     api.state.evidence_json = content.model_dump_json().encode()
     api.state.health = Health(status="ok", evidence_version=content.evidence_version)
     api.state.questions = QuestionsOut(
-        evidence_version=content.evidence_version, questions=content.questions
+        evidence_version=content.evidence_version,
+        questions=content.questions,
+        priorities=content.priorities,
+        readiness=content.readiness,
     )
     api.state.database = engine
     api.state.admin_token = settings.admin_token if admin_token is None else admin_token

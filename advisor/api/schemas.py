@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from advisor.profile import Profile
-from advisor.questions import Question
+from advisor.questions import PriorityStep, Question, ReadinessStep
 from advisor.recommendation import Recommendation
 
 
@@ -27,6 +27,12 @@ class Readiness(BaseModel):
 class QuestionsOut(BaseModel):
     evidence_version: str
     questions: list[Question]
+    priorities: PriorityStep = Field(
+        description="The optional priorities step: a body's `priorities` rates these items"
+    )
+    readiness: ReadinessStep = Field(
+        description="The optional readiness check: a body's `sure` answers these items"
+    )
 
 
 class SavedAssessment(BaseModel):

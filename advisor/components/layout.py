@@ -10,6 +10,8 @@ from advisor.runtime import CONTENT
 MAIN_ID = "main"
 API_DOCS_URL = "/api/docs"
 OPENAPI_URL = "/api/v1/openapi.json"
+# Who made the advisor, who paid, its update policy and reading level: linked from every footer.
+ABOUT_URL = "/about"
 
 # The header's and footer's inner band: as wide as the widest page, centred.
 _BAND = {"max_width": styles.WIDE_WIDTH, "margin_x": "auto", "padding_x": styles.SPACE_L}
@@ -91,6 +93,8 @@ def _footer() -> rx.Component:
                 f"{CONTENT.study.method.participants} graduates of one programme "
                 "reported, and is no prediction. Talk your choice through with a supervisor or an "
                 f"admissions tutor. Evidence last reviewed {CONTENT.study.reviewed:%d %B %Y}. ",
+                rx.link("About this advisor", href=ABOUT_URL, color=styles.ACCENT_TEXT),
+                " · ",
                 full_page_link("API documentation", API_DOCS_URL),
                 ".",
                 size="2",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from advisor.page_spec import PageSpec
 from advisor.pages import (
+    about,
     assess,
     embed,
     evidence,
@@ -22,6 +23,7 @@ PAGES: tuple[PageSpec, ...] = (
     result.PAGE,
     evidence.PAGE,
     method.PAGE,
+    about.PAGE,
     saved.PAGE,
     saved.DELETE_PAGE,
     embed.PAGE,

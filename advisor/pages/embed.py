@@ -11,10 +11,11 @@ import json
 import reflex as rx
 
 from advisor import styles
+from advisor.components.layout import ABOUT_URL
 from advisor.components.live_actions import live_actions, live_ineligible_actions
 from advisor.components.questionnaire import kept_note, questionnaire
 from advisor.components.result_view import result_view
-from advisor.embed_options import accent_overrides, embed_options
+from advisor.embed_options import NO_ORIGIN, accent_overrides, embed_options
 from advisor.page_spec import PageSpec
 from advisor.runtime import CONTENT, view_of
 from advisor.state import AnswersState, focus_on, keep_alive_start, step_heading
@@ -43,6 +44,9 @@ class EmbedState(rx.State):
 
     showing_result: bool = False
     accent: str = styles.ACCENT
+    # The embedding page's origin as the frame's address gives it (checked), or "": named in
+    # the footer, and passed to /about.
+    site: str = ""
 
     @rx.var
     def accent_css(self) -> str:
@@ -54,6 +58,7 @@ class EmbedState(rx.State):
         """On /embed: ?audience=self|supervisor (or ?for=colleague), ?accent=, ?origin=."""
         options = embed_options(self.router.url.query_parameters, default_accent=styles.ACCENT)
         self.accent = options.accent
+        self.site = "" if options.origin == NO_ORIGIN else options.origin
         self.showing_result = False
         answers = await self.get_state(AnswersState)
         # Recorded with a saved result, so an admissions team can count its own page's use.
@@ -159,6 +164,20 @@ def _footer() -> rx.Component:
             ),
             " · ",
             rx.link("The evidence", href="/evidence", is_external=True, color=styles.ACCENT_TEXT),
+            " · ",
+            rx.link(
+                "About this advisor",
+                href=rx.cond(
+                    EmbedState.site != "", ABOUT_URL + "?site=" + EmbedState.site, ABOUT_URL
+                ),
+                is_external=True,
+                color=styles.ACCENT_TEXT,
+            ),
+            rx.cond(
+                EmbedState.site != "",
+                rx.fragment(". Shown on ", rx.el.strong(EmbedState.site, id="embedding-site")),
+            ),
+            ".",
             size="2",
             color=styles.TEXT_MUTED,
             as_="p",

@@ -16,6 +16,7 @@ from advisor.components.evidence_parts import (
     strength_badge,
 )
 from advisor.components.layout import page, paragraph, section
+from advisor.decision_aid import OFFER_LABELS, OPTION_NAMES, OPTIONS
 from advisor.evidence import EXIT_POINT_NAMES, EXIT_POINTS, STRENGTH_LABELS, STRENGTHS, Finding
 from advisor.page_spec import PageSpec
 from advisor.questions import Question
@@ -32,6 +33,7 @@ DESCRIPTION = (
 CONTENTS = [
     ("rules", "The rules"),
     ("scoring", "From answers to a recommendation"),
+    ("priorities-method", "What matters to you, beside the suggestion"),
     ("cannot-tell", "What the advisor cannot tell you"),
 ]
 
@@ -346,12 +348,65 @@ def _scoring() -> rx.Component:
         _finding_list(rules_file.ineligible.findings),
         rx.heading("What would change the result", as_="h3", size="4", margin_top=styles.SPACE_L),
         paragraph(
-            "For each question, the result shows the first other answer, in the order the "
-            "answers are listed, that would make the advisor suggest a different level. For "
-            "“Reasons for studying”, where you can choose several, it tries adding each reason "
-            "you did not choose and removing each one you did. Answers that would fail the "
-            "programme's entry requirement are skipped. A question where no other answer "
-            "changes the result is not listed."
+            "The result lists every other answer to one question that would make the advisor "
+            "suggest a different level, grouped by question. For “Reasons for studying”, "
+            "where you can choose several, it tries adding each reason you did not choose and "
+            "removing each one you did. Answers that would fail the programme's entry "
+            "requirement are skipped. A question where no other answer changes the result is "
+            "not listed."
+        ),
+    )
+
+
+def _priorities() -> rx.Component:
+    """How the priorities step leans, and the table it leans by (content/decision.yaml)."""
+    step = CONTENT.priorities
+    labels = {item.id: item.label.self for item in step.items}
+    rows = []
+    for link in CONTENT.decision.priorities:
+        cells = []
+        for option in OPTIONS:
+            offer = link.offers[option]
+            cells.append(
+                rx.fragment(
+                    rx.text(OFFER_LABELS[offer.level], as_="span", weight="bold"),
+                    rx.text(": ", offer.text, "*" if offer.judgement else "", as_="span"),
+                )
+            )
+        rows.append([labels[link.priority], *cells])
+    levels = ", ".join(f"“{level.label.lower()}”" for level in step.levels)
+    return section(
+        "priorities-method",
+        "What matters to you, beside the suggestion",
+        paragraph(
+            "After the questions, you may rate how much each of six things matters to you: "
+            f"{levels}. The ratings never change the suggestion. They show which option fits "
+            "what you value, beside the option the rules suggest from what graduates in a "
+            "similar position reported. When the two differ, the result says so and shows "
+            "both."
+        ),
+        paragraph(
+            "Each option gets points for each priority: its importance (not important 0, "
+            "somewhat 1, very 2) times what the option offers it (little 0, some 1, much 2). "
+            "The exit point with the most points is where your priorities lean. Ties go to the "
+            "smaller commitment, as in the rules. If nothing is rated above “not important”, "
+            "they lean nowhere. “Not now” is shown in the table, but the leaning is always one "
+            "of the three awards, because the study cannot say what happens without one."
+        ),
+        rx.box(
+            _table(
+                "What the study links to each priority",
+                ["Priority", *[OPTION_NAMES[o] for o in OPTIONS]],
+                rows,
+            ),
+            overflow_x="auto",
+            tab_index=0,
+            role="region",
+            aria_label="What the study links to each priority (scrolls sideways)",
+        ),
+        paragraph(
+            "* The advisor's own reasoning, not something the study reports. Every cell cites "
+            "findings; the result page links them."
         ),
     )
 
@@ -454,6 +509,7 @@ def method() -> rx.Component:
         contents_nav(CONTENTS),
         _rules(),
         _scoring(),
+        _priorities(),
         _cannot_tell(),
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from pydantic import BaseModel
 
 from advisor.api.deps import content_of
 from advisor.api.errors import INVALID_FIELD, json_body_as, json_body_schema
@@ -81,6 +82,10 @@ _JSON_FIELDS = (
     "explanation",
     "caveats",
     "evidence_version",
+    "options",
+    "priorities_fit",
+    "sure",
+    "questions_to_ask",
 )
 if tuple(Recommendation.model_fields) != _JSON_FIELDS:  # pragma: no cover - a programming error
     raise RuntimeError("Recommendation's fields changed: update recommendation_json to match")
@@ -122,5 +127,15 @@ def recommendation_json(profile: Profile, rules: CompiledRules) -> bytes:
             b',"explanation":',
             shared.explanation[d.audience] if top is None else b"null",
             shared.caveats,
+            b"null" if d.fit is None else _to_json(d.fit),
+            b',"sure":',
+            shared.sure_not_begun if d.sure is None else _to_json(d.sure),
+            b',"questions_to_ask":[',
+            b",".join([part[1] for part in d.asks]),
+            b"]}",
         )
     )
+
+
+def _to_json(model: BaseModel) -> bytes:
+    return model.__pydantic_serializer__.to_json(model)
