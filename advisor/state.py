@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, get_args
 
 import reflex as rx
 
 from advisor import db
 from advisor.answers import MAX_TEXT_CHARS, OVERSIZED, decode, encode, to_profile
+from advisor.decision_aid import WhoToAsk
 from advisor.embed_options import AUDIENCE_PARAM
 from advisor.engine import recommend
 from advisor.profile import (
@@ -22,7 +23,13 @@ from advisor.profile import (
 from advisor.ratelimit import retry_after_header
 from advisor.runtime import CONTENT, LIMITS, view_of
 from advisor.settings import settings
-from advisor.view import AnswersView, group_changes, number_findings, result_document
+from advisor.view import (
+    PRIORITIES_STEP,
+    AnswersView,
+    group_changes,
+    number_findings,
+    result_document,
+)
 
 # The evidence lives at module level (advisor.runtime); sessions hold only their answers.
 QUESTION_IDS = [q.id for q in CONTENT.questions]
@@ -227,6 +234,11 @@ class ResultVars(rx.State, mixin=True):
         return _view(self.stored).fit_changes
 
     @rx.var
+    def fit_judged(self) -> bool:
+        """Whether a cell of the priorities table is the advisor's judgement, not the study's."""
+        return any(o["judgement"] for r in _view(self.stored).fit_rows for o in r["offers"])
+
+    @rx.var
     def sure_score(self) -> int:
         return _view(self.stored).sure_score
 
@@ -237,6 +249,17 @@ class ResultVars(rx.State, mixin=True):
     @rx.var
     def asks(self) -> list[dict[str, Any]]:
         return _view(self.stored).asks
+
+    @rx.var
+    def ask_groups(self) -> list[dict[str, Any]]:
+        """The questions to ask, grouped by whom to ask (programme, workplace, supervisor), in
+        that order; a group only when it has questions."""
+        asks = _view(self.stored).asks
+        return [
+            {"ask": who, "items": [a for a in asks if a["ask"] == who]}
+            for who in get_args(WhoToAsk)
+            if any(a["ask"] == who for a in asks)
+        ]
 
     @rx.var
     def share_path(self) -> str:
@@ -354,6 +377,19 @@ class AnswersState(ResultVars, rx.State):
     @rx.var
     def has_answers(self) -> bool:
         return bool(self.stored)
+
+    # --- derived: the decision aid's step in the questionnaire ------------------------------
+
+    @rx.var
+    def priorities_step(self) -> int:
+        """The step of the priorities (what matters), for go_to_step; -1 when not asked."""
+        ask = _view(self.stored).ask
+        return ask.index(PRIORITIES_STEP) if PRIORITIES_STEP in ask else -1
+
+    @rx.var
+    def question_count(self) -> int:
+        """How many steps are questions: the optional priorities step is not one of them."""
+        return sum(1 for step in _view(self.stored).ask if step != PRIORITIES_STEP)
 
     # --- handlers ---------------------------------------------------------------------------
 

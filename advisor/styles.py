@@ -216,3 +216,80 @@ TABLE_NUMBER_STYLE = {
     "white_space": "nowrap",
 }
 TABLE_SUPPRESSED_STYLE = {**TABLE_NUMBER_STYLE, "color": TEXT_MUTED, "font_style": "italic"}
+
+# --- The decision aid (appended) --------------------------------------------------------------
+
+# The priorities step: one bordered group per priority, its three levels side by side from
+# the small breakpoint up.
+PRIORITY_STYLE = {**OPTION_STYLE, "padding": SPACE_M}
+LEVEL_STYLE = {"flex": "1 1 0", "min_width": "10rem"}
+# The four options' cards: the same frame for each, the suggested one outlined more strongly.
+OPTION_CARD_STYLE = {**COLUMN_STYLE, "padding": SPACE_M}
+SUGGESTED_OPTION_CARD_STYLE = {**OPTION_CARD_STYLE, "border": f"2px solid {ACCENT_BORDER}"}
+# A table wider than a phone scrolls inside its own region, not the page.
+# Relative, so the screen-reader caption (absolutely placed) stays inside the scrolling box.
+TABLE_SCROLL_STYLE = {"overflow_x": "auto", "max_width": "100%", "position": "relative"}
+FIT_TABLE_STYLE = {
+    "border_collapse": "collapse",
+    "width": "100%",
+    "min_width": "40rem",
+    "font_size": "0.9375rem",
+    "line_height": "1.45",
+}
+FIT_HEAD_STYLE = {**TABLE_CELL_STYLE, "font_weight": "600", "border_bottom": f"2px solid {BORDER}"}
+# The priorities column stays in view while a phone scrolls the options sideways.
+FIT_ROW_HEAD_STYLE = {
+    **TABLE_CELL_STYLE,
+    "font_weight": "normal",
+    "min_width": "9rem",
+    "position": "sticky",
+    "left": "0",
+    "background_color": PAGE_BACKGROUND,
+    "z_index": "1",
+}
+FIT_CORNER_STYLE = {
+    **FIT_HEAD_STYLE,
+    "position": "sticky",
+    "left": "0",
+    "background_color": PAGE_BACKGROUND,
+    "z_index": "1",
+}
+# Where the priorities lean against the suggestion: amber, a warning colour, not an error one.
+DIFFERS_CALLOUT_STYLE = {
+    **CALLOUT_STYLE,
+    "background_color": rx.color("amber", 2),
+    "border_left": f"4px solid {rx.color('amber', 9)}",
+}
+READINESS_ITEM_STYLE = {**OPTION_STYLE, "padding": SPACE_M}
+H4_STYLE = {"margin_top": SPACE_M, "margin_bottom": SPACE_XS}
+OPTION_LIST_STYLE = {"padding_left": SPACE_M, "margin": "0", "list_style_type": "disc"}
+EVIDENCE_SUMMARY_STYLE = {
+    "cursor": "pointer",
+    "font_size": "0.875rem",
+    "color": TEXT_MUTED,
+    "width": "fit-content",
+}
+# Links that jump within the page look like the page's other links (underlined).
+IN_PAGE_LINK = {"text_decoration": "underline", "text_underline_offset": "0.15em"}
+COLUMN_MARK_STYLE = {
+    "display": "block",
+    "font_size": "0.8125rem",
+    "font_weight": "normal",
+    "color": ACCENT_TEXT,
+}
+CAPTION_STYLE = {"text_align": "left", "font_weight": "600", "padding_bottom": SPACE_S}
+LEAN_TERM_STYLE = {"font_weight": "600", "display": "inline"}
+LEAN_VALUE_STYLE = {"display": "inline", "margin_left": SPACE_XS}
+READINESS_LIST_STYLE = {
+    "list_style": "none",
+    "padding": "0",
+    "margin": "0",
+    "display": "flex",
+    "flex_direction": "column",
+    "gap": SPACE_S,
+}
+READINESS_HELP_STYLE = {
+    "border_left": f"3px solid {ACCENT_BORDER}",
+    "padding": f"{SPACE_XS} {SPACE_M}",
+    "margin_top": SPACE_S,
+}

@@ -295,6 +295,11 @@ def _aid(result: Any, content: Content) -> dict[str, Any]:
                         }
                         for o in OPTIONS
                     ],
+                    # Each finding the row's cells rest on, once.
+                    "findings": _finding_links(
+                        list(dict.fromkeys(f for o in OPTIONS for f in row.offers[o].findings)),
+                        content,
+                    ),
                 }
                 for row in fit.rows
             ],

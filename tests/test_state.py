@@ -175,3 +175,82 @@ class _Router:
 
     def __init__(self, params):
         self.url = type("Url", (), {"query_parameters": params})()
+
+
+# --- The decision aid's two steps: what matters, and the readiness check ----------------------
+
+
+@pytest.mark.parametrize(
+    ("item", "level"),
+    [
+        ("research", "extreme"),  # not a level
+        ("fame", "high"),  # not a priority
+        ("", ""),
+        ("research", 2),  # not text
+        (1, "high"),
+        (None, None),
+        (["research"], "high"),
+        ("research", ["high"]),
+    ],
+)
+def test_set_priority_refuses_unknown_ids_values_and_types(state, item, level):
+    state.set_priority(item, level)
+    assert state.stored == ""
+
+
+@pytest.mark.parametrize(
+    ("item", "value"),
+    [
+        ("sure", "maybe"),
+        ("sure", "high"),
+        ("certain", "yes"),
+        ("sure", True),  # a boolean is not one of the radio group's values
+        (1, "yes"),
+        (None, "no"),
+        ("sure", None),
+        ({"sure": "yes"}, "yes"),
+    ],
+)
+def test_set_readiness_refuses_unknown_ids_values_and_types(state, item, value):
+    state.set_readiness(item, value)
+    assert state.stored == ""
+
+
+def test_priorities_are_rated_and_cleared(state):
+    walk(state, "yes", "trainee", "early", ("improve_teaching",), "none", None)
+    assert state.current_question == "priorities"
+    assert state.step == state.priorities_step == 6 and state.question_count == 6
+    state.set_priority("research", "high")
+    state.set_priority("short_commitment", "low")
+    assert state.priority_choices["research"] == "high"
+    assert state.priority_choices["short_commitment"] == "low"
+    assert state.fit_state in {"same", "differs", "none"} and state.fit_rows
+    state.clear_priorities()
+    assert set(state.priority_choices.values()) == {""}
+    assert state.fit_state == "" and state.fit_rows == []
+
+
+def test_no_healthcare_background_has_no_priorities_step(state):
+    walk(state, "no")
+    assert state.priorities_step == -1 and state.question_count == 1
+
+
+def test_readiness_answers_give_the_score(state):
+    walk(state, "yes", "trainee", "early", ("improve_teaching",), "none", None)
+    assert state.sure_score == -1
+    state.set_readiness("sure", "yes")
+    assert state.sure_score == 1 and state.sure_choices["sure"] == "yes"
+    state.set_readiness("sure", "no")
+    assert state.sure_score == 0 and state.sure_choices["sure"] == "no"
+    assert "sure=" in state.share_path
+
+
+def test_questions_to_ask_are_grouped_by_whom_to_ask(state):
+    walk(state, "yes", "trainee", "early", ("funding_requirement",), "none", None)
+    order = ["programme", "workplace", "supervisor"]
+    groups = state.ask_groups
+    assert groups and all(g["items"] for g in groups)
+    assert [g["ask"] for g in groups] == [w for w in order if any(g["ask"] == w for g in groups)]
+    assert [a for g in groups for a in g["items"]] == sorted(
+        state.asks, key=lambda a: order.index(a["ask"])
+    )

@@ -7,10 +7,12 @@ import reflex as rx
 from reflex.event import EventHandler, EventType
 
 from advisor import styles
+from advisor.components.priorities_step import priorities_step
 from advisor.components.start_again import start_again_button
 from advisor.questions import Question
 from advisor.runtime import CONTENT
 from advisor.state import AnswersState
+from advisor.view import PRIORITIES_STEP
 
 
 def _option_value(value: bool | str) -> str:
@@ -191,13 +193,14 @@ def _review(see_result: rx.Component, change: EventHandler) -> rx.Component:
 def _progress() -> rx.Component:
     return rx.box(
         rx.text(
-            rx.cond(
-                AnswersState.current_question == "review",
-                "Review your answers",
+            rx.match(
+                AnswersState.current_question,
+                ("review", "Review your answers"),
+                (PRIORITIES_STEP, "Last step (optional): what matters"),
                 "Question "
                 + (AnswersState.step + 1).to_string()
                 + " of "
-                + AnswersState.total.to_string(),
+                + AnswersState.question_count.to_string(),
             ),
             id="progress",
             weight="medium",
@@ -240,6 +243,7 @@ def questionnaire(
     """The questionnaire's body (progress, one step at a time, the review), for /assess and
     /embed: `see_result` is the review's way on, `change(step)` its "Change" buttons' event."""
     steps = [(q.id, _question_step(q, first=i == 0)) for i, q in enumerate(CONTENT.questions)]
+    steps.append((PRIORITIES_STEP, priorities_step(_nav(False))))
     return rx.cond(
         rx.State.is_hydrated,
         rx.box(

@@ -557,6 +557,7 @@ def _changes(state: type[ResultVars]) -> rx.Component:
             rx.box(rx.foreach(state.change_groups, group)),
             paragraph("No single change of one answer would change this suggestion."),
         ),
+        decision_parts.priority_changes(state),
         id="changes",
     )
 
@@ -582,7 +583,7 @@ def _step_up(state: type[ResultVars]) -> rx.Component:
 
 def _side_by_side(state: type[ResultVars]) -> rx.Component:
     return section(
-        "options",
+        "outcomes",
         "The three options side by side",
         paragraph(
             "What graduates of the programme studied reported at each exit point, with how "

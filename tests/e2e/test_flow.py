@@ -212,12 +212,26 @@ def start(page: Page, open_page, audience: str = "self", keyboard: bool = False)
     expect_step(page, "healthcare_background")
 
 
+def skip_priorities(page: Page, keyboard: bool = False) -> None:
+    """Past the optional step after the questions (what matters), rating nothing."""
+    expect(question(page, "priorities")).to_be_visible()
+    next_button = page.get_by_role("button", name="Next", exact=True)
+    if keyboard:
+        tab_to(page, next_button)
+        page.keyboard.press("Enter")
+    else:
+        next_button.click()
+
+
 def answer_all(page: Page, path: AnswerPath, keyboard: bool = False) -> None:
-    """Answer the path's questions, from the first one to the review."""
+    """Answer the path's questions, from the first one to the review (past the priorities
+    step, which an eligible person meets after the questions)."""
     answer = answer_by_keyboard if keyboard else answer_by_mouse
     for qid, value in path.answers:
         expect_step(page, qid)
         answer(page, qid, value)
+    if path.expected is not None:
+        skip_priorities(page, keyboard)
     expect(page.locator("#review")).to_be_visible()
 
 
@@ -405,6 +419,7 @@ def test_reload_continues_at_the_same_step_with_the_same_answers(page, open_page
     for qid, value in PATHS["certificate"].answers[2:]:
         expect_step(page, qid)
         answer_by_mouse(page, qid, value)
+    skip_priorities(page)
     open_result(page)
     check_result(page, PATHS["certificate"])
 

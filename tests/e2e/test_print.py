@@ -8,6 +8,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from advisor.runtime import CONTENT
+
 pytestmark = [pytest.mark.e2e, pytest.mark.server]
 
 # Share links (the form "Copy link" produces) for results of every kind, including the longest
@@ -21,8 +23,19 @@ RESULTS = {
     "&career_stage=early&motivations=improve_teaching,education_interest,career_prospects,"
     "professional_review,institutional_requirement,funding_requirement,specialist_career,"
     "leadership,colleague_recommendation&research_aim=conduct_research&workplace=international",
+    # The longest worksheet: every reason, every priority rated, the readiness check answered.
+    "masters-every-reason-rated": "audience=supervisor&healthcare_background=yes"
+    "&role=education_lead&career_stage=early&motivations=improve_teaching,education_interest,"
+    "career_prospects,professional_review,institutional_requirement,funding_requirement,"
+    "specialist_career,leadership,colleague_recommendation&research_aim=conduct_research"
+    "&workplace=international&priorities=research:high,teaching:medium,career:high,"
+    "short_commitment:low,decide_later:medium,belonging:high"
+    "&sure=sure:no,understand:no,values:yes,support:no",
     "not-eligible": "healthcare_background=no",
 }
+# What the printed worksheet keeps of an eligible result, and what it leaves on screen.
+WORKSHEET = ["#reasons", "#four-options", "#what-matters", "#readiness-check", "#questions"]
+SCREEN_ONLY = ["#outcome-masters", "figure.quote", "#score-chart", "main details"]
 
 
 # A4 pages a printed result may take (issue 11: the decision worksheet).
@@ -35,7 +48,7 @@ def pdf_pages(pdf: bytes) -> int:
 
 
 @pytest.mark.parametrize("query", RESULTS.values(), ids=RESULTS.keys())
-def test_printed_result_is_a_short_clean_summary(page, open_page, query) -> None:
+def test_printed_result_is_a_worksheet_of_three_pages_at_most(page, open_page, query) -> None:
     open_page(page, f"/result?{query}")
     expect(page.locator("#headline")).to_be_visible()
 
@@ -45,10 +58,20 @@ def test_printed_result_is_a_short_clean_summary(page, open_page, query) -> None
     expect(page.get_by_role("button", name="Start again", exact=True)).to_be_hidden()
     assert page.locator("main button:visible, main nav:visible").count() == 0
     if "healthcare_background=yes" in query:
-        expect(page.locator("#reasons")).to_be_visible()
-        expect(page.locator("#outcome-masters")).to_be_visible()
-        expect(page.locator("figure.quote").first).to_be_visible()
+        for part in WORKSHEET:
+            expect(page.locator(part)).to_be_visible()
+        for part in SCREEN_ONLY:
+            expect(page.locator(part).first).to_be_hidden()
         expect(page.locator("#caveats")).to_be_visible()
+        expect(page.locator("#next-steps")).to_be_visible()
+        if "priorities=" in query:
+            expect(page.locator("#fit-table")).to_be_visible()
+            expect(page.locator("#leaning")).to_be_visible()
+        # The readiness check: the answers given, or boxes to tick on paper.
+        boxes = page.locator("#readiness-check").get_by_text("☐ Yes")
+        expect(boxes).to_have_count(0 if "sure=" in query else len(CONTENT.readiness.items))
+        for i in range(boxes.count()):
+            expect(boxes.nth(i)).to_be_visible()
 
     if "healthcare_background=yes" in query:
         # What the result rests on: the answers, and the day it was printed.
