@@ -76,7 +76,11 @@ app = AdvisorApp(
     ],
     style=styles.BASE_STYLE,
     stylesheets=["/advisor.css"],
-    head_components=[rx.script(src="/skip-link.js"), rx.script(src="/copy-link.js")],
+    head_components=[
+        rx.script(src="/skip-link.js"),
+        rx.script(src="/copy-link.js"),
+        rx.script(src="/print-date.js"),
+    ],
 )
 for spec in PAGES:
     app.add_page(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any, get_args
 
 import reflex as rx
@@ -22,12 +23,37 @@ from advisor.profile import (
 from advisor.ratelimit import retry_after_header
 from advisor.runtime import CONTENT, LIMITS, view_of
 from advisor.settings import settings
-from advisor.view import PRIORITIES_STEP, AnswersView, result_document
+from advisor.view import (
+    PRIORITIES_STEP,
+    AnswersView,
+    group_changes,
+    number_findings,
+    result_document,
+)
 
 # The evidence lives at module level (advisor.runtime); sessions hold only their answers.
 QUESTION_IDS = [q.id for q in CONTENT.questions]
 # A questionnaire position is a step number: a few digits.
 MAX_POSITION_CHARS = 4
+# Moves keyboard focus to an element once it is on the page: after a step, a navigation or a
+# dialog the element appears only once the new state has rendered (and a closing dialog hands
+# the focus back to its button first), so it is looked for every 50 ms, for up to 4 s.
+# With `unless_focused`, it gives up if something else has the focus by then (a page opened
+# by a link focuses its heading; a page the person is already using keeps its focus).
+FOCUS_SCRIPT = """(() => {
+  const id = %s, unlessFocused = %s;
+  let tries = 80;
+  const go = () => {
+    const el = document.getElementById(id);
+    if (el && !document.querySelector("[role=alertdialog]")) {
+      const active = document.activeElement;
+      if (!unlessFocused || !active || active === document.body) el.focus();
+      return;
+    }
+    if (--tries > 0) setTimeout(go, 50);
+  };
+  go();
+})()"""
 # What the notice names of a link's unusable answers (a link may carry any number of made-up
 # names, of any length).
 MAX_NAMES_SHOWN = 5
@@ -51,6 +77,17 @@ BUSY = "The database is busy; please try again in a moment."
 
 def _view(stored: str) -> AnswersView:
     return view_of(stored)
+
+
+def focus_on(element_id: str, *, unless_focused: bool = False) -> rx.event.EventSpec:
+    """Move keyboard focus to the element once it is shown (see FOCUS_SCRIPT)."""
+    return rx.call_script(FOCUS_SCRIPT % (json.dumps(element_id), json.dumps(unless_focused)))
+
+
+def step_heading(view: AnswersView, step: int) -> str:
+    """The id of a questionnaire step's heading, which takes the focus when the step opens: a
+    question's legend, or the review's heading."""
+    return f"question-{view.ask[step]}-legend" if 0 <= step < len(view.ask) else "review-heading"
 
 
 def client_of(router: Any) -> str:
@@ -134,8 +171,23 @@ class ResultVars(rx.State, mixin=True):
         return sum(1 for r in _view(self.stored).reasons if not r["supports_result"])
 
     @rx.var
+    def reason_findings(self) -> list[dict[str, Any]]:
+        """The findings the reasons rest on, each once, numbered as the reasons cite them."""
+        return number_findings([dict(r) for r in _view(self.stored).reasons])
+
+    @rx.var
     def changes(self) -> list[dict[str, str]]:
         return _view(self.stored).changes
+
+    @rx.var
+    def change_groups(self) -> list[dict[str, Any]]:
+        """What would change the suggestion, grouped by question."""
+        return group_changes(_view(self.stored).changes)
+
+    @rx.var
+    def review(self) -> list[dict[str, Any]]:
+        """The answers, one row per question asked (the result shows them too)."""
+        return _view(self.stored).review
 
     @rx.var
     def quotes(self) -> list[dict[str, str]]:
@@ -323,10 +375,6 @@ class AnswersState(ResultVars, rx.State):
         return {qid: list(getattr(answers, qid)) for qid in MULTIPLE_CHOICE}
 
     @rx.var
-    def review(self) -> list[dict[str, Any]]:
-        return _view(self.stored).review
-
-    @rx.var
     def has_answers(self) -> bool:
         return bool(self.stored)
 
@@ -436,13 +484,13 @@ class AnswersState(ResultVars, rx.State):
             self.position = str(min(step + 1, len(view.ask)))
         if int(self.position) == len(view.ask):
             self.editing = False
-        return rx.scroll_to("step-top")
+        return [rx.scroll_to("step-top"), focus_on(step_heading(view, int(self.position)))]
 
     @rx.event
     def previous_step(self):
         self.error = ""
         self.position = str(max(self.step - 1, 0))
-        return rx.scroll_to("step-top")
+        return [rx.scroll_to("step-top"), focus_on(step_heading(_view(self.stored), self.step))]
 
     def _edit_step(self, step: int) -> None:
         self.error = ""
@@ -463,13 +511,13 @@ class AnswersState(ResultVars, rx.State):
         if not isinstance(step, int) or isinstance(step, bool):
             return None
         self._edit_step(step)
-        return rx.redirect("/assess")
+        return [rx.redirect("/assess"), focus_on(step_heading(_view(self.stored), self.step))]
 
     @rx.event
     def start_again(self):
         """Forget every answer and return to the first question."""
         self._forget_answers()
-        return rx.redirect("/assess")
+        return [rx.redirect("/assess"), focus_on(step_heading(_view(self.stored), 0))]
 
     @rx.event
     def keep_alive(self, again: Any = None):
@@ -493,8 +541,11 @@ class AnswersState(ResultVars, rx.State):
     def open_result(self):
         """On /result: a link carrying answers (from "copy link") replaces the stored ones."""
         params = dict(self.router.url.query_parameters)
+        # Reached from "See the result" (or any link), the focus goes to the result's heading.
+        # First: the keep-alive script's promise holds up the events after it.
+        focus = focus_on("headline", unless_focused=True)
         if not params:
-            return keep_alive_start()
+            return [focus, keep_alive_start()]
         answers, dropped = decode(params)
         if dropped == [OVERSIZED]:
             self.link_problem = LINK_REFUSED
@@ -508,7 +559,7 @@ class AnswersState(ResultVars, rx.State):
             self.link_problem = ""
         self.stored = encode(answers)
         self.position = str(len(_view(self.stored).ask))
-        return keep_alive_start()
+        return [focus, keep_alive_start()]
 
     @rx.event
     async def save_result(self):

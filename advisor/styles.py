@@ -25,7 +25,8 @@ SURFACE = rx.color(GRAY, 2)
 ACCENT_SURFACE = rx.color(ACCENT, 2)
 BORDER = rx.color(GRAY, 6)
 ACCENT_BORDER = rx.color(ACCENT, 7)
-FOCUS_RING = rx.color(ACCENT, 8)
+# Step 11 keeps the ring at 3:1 or more against the page for every accent (step 8 does not).
+FOCUS_RING = rx.color(ACCENT, 11)
 
 # Spacing on a 4 px grid, named by size so components never carry raw numbers.
 SPACE_XS = "0.25rem"
@@ -103,6 +104,15 @@ LEGEND_STYLE = {
 }
 REVIEW_ROW_STYLE = {"border_bottom": f"1px solid {BORDER}", "padding_y": SPACE_S}
 REVIEW_TERM_STYLE = {"font_weight": "600", "color": TEXT_MUTED, "font_size": "0.9375rem"}
+# The answers on the result: question and answer side by side from small screens up.
+ANSWER_ROW_STYLE = {
+    **REVIEW_ROW_STYLE,
+    "display": "grid",
+    "grid_template_columns": rx.breakpoints(initial="1fr", sm="13rem 1fr"),
+    "column_gap": SPACE_M,
+    "align_items": "center",
+}
+ANSWER_TERM_STYLE = {**REVIEW_TERM_STYLE, "padding_y": "0.2rem"}
 
 # --- Programme details beside the result ---
 DETAIL_ROW_STYLE = {
@@ -122,6 +132,18 @@ REASON_STYLE = {
     "padding": f"{SPACE_XS} {SPACE_M}",
     "margin_bottom": SPACE_M,
 }
+# The confidence badge's three dots, filled one, two or three (tentative, moderate, strong):
+# drawn in the badge's text colour, so they keep its contrast.
+CONFIDENCE_DOTS_STYLE = {"display": "inline-flex", "gap": "0.2em", "margin_right": "0.2em"}
+CONFIDENCE_DOT_STYLE = {
+    "display": "inline-block",
+    "width": "0.65em",
+    "height": "0.65em",
+    "border_radius": "50%",
+    "border": "0.12em solid currentColor",
+}
+CONFIDENCE_DOT_FILLED_STYLE = {**CONFIDENCE_DOT_STYLE, "background_color": "currentColor"}
+SUMMARY_STYLE = {"cursor": "pointer", "font_weight": "600", "color": ACCENT_TEXT}
 FINDING_LIST_STYLE = {"list_style": "none", "padding": "0", "margin": f"{SPACE_XS} 0 0 0"}
 FINDING_ITEM_STYLE = {"font_size": "0.875rem", "line_height": "1.4", "margin_bottom": SPACE_XS}
 COLUMN_STYLE = {

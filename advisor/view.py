@@ -39,6 +39,40 @@ SHOWN_FOR = {
 }
 
 
+def points_text(weight: float, favours: str) -> str:
+    """What a reason adds to an exit point's total: "+2 points for the Masters"."""
+    number = f"{weight:g}"
+    unit = "point" if number == "1" else "points"
+    return f"+{number} {unit} for the {favours}"
+
+
+def number_findings(reasons: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The findings the reasons cite, each once, numbered in the order they are first cited.
+    Each reason's findings get their "number", and its "refs" lists them: a finding cited by
+    several reasons is listed once and pointed to by each."""
+    numbered: dict[str, dict[str, Any]] = {}
+    for reason in reasons:
+        for finding in reason["findings"]:
+            if finding["id"] not in numbered:
+                numbered[finding["id"]] = {**finding, "number": len(numbered) + 1}
+        reason["findings"] = [numbered[f["id"]] for f in reason["findings"]]
+        reason["refs"] = [f["number"] for f in reason["findings"]]
+    return list(numbered.values())
+
+
+def group_changes(changes: list[dict[str, str]]) -> list[dict[str, Any]]:
+    """The changes that would change the suggestion, one group per question in the order the
+    questions first appear: {"question", "short", "changes": [text, ...]}."""
+    groups: dict[str, dict[str, Any]] = {}
+    for change in changes:
+        group = groups.setdefault(
+            change["question"],
+            {"question": change["question"], "short": change["short"], "changes": []},
+        )
+        group["changes"].append(change["text"])
+    return list(groups.values())
+
+
 def answer_label(question: Question, value: Any) -> str:
     """The option label a person chose (several joined for the multiple-choice question)."""
     if isinstance(value, tuple):
@@ -167,6 +201,9 @@ def build(text: str, content: Content) -> AnswersView:
             "text": reason.text,
             "favours": EXIT_POINT_NAMES[reason.favours] if reason.favours else "",
             "basis": BASIS_LABELS[reason.basis],
+            "points": points_text(reason.weight, EXIT_POINT_NAMES[reason.favours])
+            if reason.favours
+            else "",
             "supports_result": reason.favours == result.recommended,
             "findings": [
                 {"id": f, "label": findings[f].statement, "section": findings[f].section}
@@ -175,6 +212,7 @@ def build(text: str, content: Content) -> AnswersView:
         }
         for reason in result.reasons
     ]
+    number_findings(reasons)
     quotes = [
         {
             "id": q.id,
@@ -208,7 +246,10 @@ def build(text: str, content: Content) -> AnswersView:
         evidence_label=STRENGTH_LABELS[result.evidence_strength or "indirect"],
         explanation="",
         reasons=reasons,
-        changes=[{"question": c.question_id, "text": c.text} for c in result.what_would_change],
+        changes=[
+            {"question": c.question_id, "short": questions[c.question_id].short, "text": c.text}
+            for c in result.what_would_change
+        ],
         quotes=quotes,
         ranking=[{"name": r.name, "score": r.score, "id": r.exit_point} for r in result.ranking],
         step_up=result.step_up.text if result.step_up else "",

@@ -92,6 +92,22 @@
     })();
   }
 
+  // A dialog ("Start again" asks first) is centred in the frame's viewport, which here is the
+  // whole content, often far from the button pressed and out of the host page's view: place it
+  // just above the button that opened it instead.
+  if (framed && window.MutationObserver) {
+    new MutationObserver(function () {
+      var dialog = document.querySelector("[role=alertdialog]");
+      var padding = dialog && dialog.closest(".rt-BaseDialogScrollPadding");
+      var opener = document.querySelector('[aria-haspopup="dialog"][aria-expanded="true"]');
+      if (!padding || !opener || padding.getAttribute("data-advisor-placed")) return;
+      padding.setAttribute("data-advisor-placed", "true");
+      var top = opener.getBoundingClientRect().top + window.scrollY;
+      padding.style.marginTop = "0";
+      padding.style.paddingTop = Math.max(16, Math.round(top - 40)) + "px";
+    }).observe(document.documentElement, { childList: true, subtree: true });
+  }
+
   window.programmeAdvisorFrame = {
     // Called by the page's "See the result" (EmbedState.show_result), once per result shown.
     resultShown: function (detail) {

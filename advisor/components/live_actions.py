@@ -6,6 +6,7 @@ import reflex as rx
 from reflex.event import EventHandler, EventType
 
 from advisor import styles
+from advisor.components.start_again import start_again_button
 from advisor.state import AnswersState
 
 
@@ -45,12 +46,6 @@ def _saved_panel() -> rx.Component:
         rx.text(
             "Saved. ", rx.link("Open the saved result", href="/r/" + AnswersState.saved_id), as_="p"
         ),
-        rx.text(
-            "Keep the delete link if you may want to remove it later: it is shown only once. ",
-            rx.link("Delete link", href=AnswersState.saved_delete_path),
-            as_="p",
-            size="2",
-        ),
         copy_button(
             "Copy the saved link",
             "/r/" + AnswersState.saved_id,
@@ -60,6 +55,22 @@ def _saved_panel() -> rx.Component:
             margin_top=styles.SPACE_S,
         ),
         copy_feedback("copy-saved-link", "The saved link"),
+        rx.text(
+            "Keep the delete link if you may want to remove it later: it is shown only once. ",
+            rx.link("Delete link", href=AnswersState.saved_delete_path),
+            as_="p",
+            size="2",
+            margin_top=styles.SPACE_M,
+        ),
+        copy_button(
+            "Copy the delete link",
+            AnswersState.saved_delete_path,
+            "Delete link copied: keep it somewhere safe.",
+            "copy-delete-link",
+            size="2",
+            margin_top=styles.SPACE_S,
+        ),
+        copy_feedback("copy-delete-link", "The delete link"),
         id="saved",
         role="status",
         style=styles.CALLOUT_STYLE,
@@ -83,7 +94,13 @@ def print_and_download(download: EventType) -> tuple[rx.Component, rx.Component]
 def live_actions(start_again: EventType = AnswersState.start_again) -> rx.Component:
     """Actions on the person's own result: print, download, copy, save, start again."""
     return rx.box(
-        rx.heading("Keep or share this result", as_="h2", size="4", margin_bottom=styles.SPACE_S),
+        rx.heading(
+            "Keep or share this result",
+            as_="h2",
+            size="4",
+            id="keep-or-share",
+            margin_bottom=styles.SPACE_S,
+        ),
         rx.flex(
             *print_and_download(AnswersState.download_json),
             copy_button(
@@ -99,15 +116,20 @@ def live_actions(start_again: EventType = AnswersState.start_again) -> rx.Compon
                 type="button",
                 disabled=AnswersState.saved_id != "",
             ),
-            rx.button("Start again", on_click=start_again, variant="outline", type="button"),
+            start_again_button(start_again, variant="outline"),
             gap=styles.SPACE_S,
             wrap="wrap",
         ),
         copy_feedback("copy-link", "The link to these answers"),
         rx.text(
-            "Links hold only your multiple-choice answers, nothing that identifies you. Saving "
-            "stores the answers and the result, without any name or address, until you delete "
-            "it or the retention period ends.",
+            rx.cond(
+                AnswersState.is_supervisor,
+                "Links hold only the multiple-choice answers, nothing that identifies you or "
+                "your colleague.",
+                "Links hold only your multiple-choice answers, nothing that identifies you.",
+            ),
+            " Saving stores the answers and the result, without any name or address, until "
+            "you delete it or the retention period ends.",
             size="2",
             color=styles.TEXT_MUTED,
             margin_top=styles.SPACE_S,
@@ -121,7 +143,7 @@ def live_actions(start_again: EventType = AnswersState.start_again) -> rx.Compon
         ),
         rx.cond(AnswersState.saved_id != "", _saved_panel()),
         class_name="no-print",
-        margin_top=styles.SPACE_XL,
+        margin_top=styles.SPACE_L,
     )
 
 
@@ -132,7 +154,7 @@ def live_ineligible_actions(
     """Actions when the answers lead to no recommendation: change the answer, or start again."""
     return rx.flex(
         rx.button("Change my answer", on_click=change(0), variant="soft", type="button"),
-        rx.button("Start again", on_click=start_again, variant="outline", type="button"),
+        start_again_button(start_again, variant="outline"),
         gap=styles.SPACE_S,
         margin_top=styles.SPACE_L,
         class_name="no-print",

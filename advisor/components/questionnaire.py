@@ -8,6 +8,7 @@ from reflex.event import EventHandler, EventType
 
 from advisor import styles
 from advisor.components.priorities_step import priorities_step
+from advisor.components.start_again import start_again_button
 from advisor.questions import Question
 from advisor.runtime import CONTENT
 from advisor.state import AnswersState
@@ -117,6 +118,10 @@ def _question_step(question: Question, first: bool) -> rx.Component:
                 ),
                 optional,
                 id=legend_id,
+                # Next and Back move the focus here (AnswersState.step_heading), so a screen
+                # reader announces the new question.
+                tab_index=-1,
+                _focus_visible={"outline": "none"},
                 style=styles.LEGEND_STYLE,
             ),
             rx.text(
@@ -138,7 +143,15 @@ def _question_step(question: Question, first: bool) -> rx.Component:
 
 def _review(see_result: rx.Component, change: EventHandler) -> rx.Component:
     return rx.box(
-        rx.heading("Check your answers", as_="h2", size="6", margin_bottom=styles.SPACE_M),
+        rx.heading(
+            "Check your answers",
+            as_="h2",
+            size="6",
+            id="review-heading",
+            tab_index=-1,
+            _focus_visible={"outline": "none"},
+            margin_bottom=styles.SPACE_M,
+        ),
         rx.el.dl(
             rx.foreach(
                 AnswersState.review,
@@ -216,13 +229,7 @@ def kept_note(start_again: EventType) -> rx.Component:
     """Where the answers live, and a way to forget them."""
     return rx.text(
         "Your answers are kept in this browser, so you can leave and come back. ",
-        rx.button(
-            "Start again",
-            on_click=start_again,
-            variant="ghost",
-            size="2",
-            type="button",
-        ),
+        start_again_button(start_again, variant="ghost", size="2"),
         color=styles.TEXT_MUTED,
         size="2",
         as_="p",

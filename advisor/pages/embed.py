@@ -18,7 +18,7 @@ from advisor.components.result_view import result_view
 from advisor.embed_options import NO_ORIGIN, accent_overrides, embed_options
 from advisor.page_spec import PageSpec
 from advisor.runtime import CONTENT, view_of
-from advisor.state import AnswersState, keep_alive_start
+from advisor.state import AnswersState, focus_on, keep_alive_start, step_heading
 
 ROUTE = "/embed"
 TITLE = f"Which level suits you? {CONTENT.programme.name} | Programme advisor"
@@ -76,13 +76,14 @@ class EmbedState(rx.State):
         if not view.complete:
             # Only a stale review gets here: go to the first question still to answer.
             answers.position = str(view.ask.index(view.missing[0]) if view.missing else 0)
-            return rx.scroll_to("step-top")
+            return [rx.scroll_to("step-top"), focus_on(step_heading(view, answers.step))]
         self.showing_result = True
         detail = {
             "eligible": view.eligible,
             "recommended": view.recommended or None,
             "confidence": view.confidence if view.eligible else None,
         }
+        # assets/embed-frame.js also gives the result's heading the focus.
         return rx.call_script(
             "window.programmeAdvisorFrame && "
             f"window.programmeAdvisorFrame.resultShown({json.dumps(detail)})"
@@ -94,7 +95,8 @@ class EmbedState(rx.State):
         answers = await self.get_state(AnswersState)
         answers._edit_step(step)
         self.showing_result = False
-        return rx.scroll_to("step-top")
+        heading = step_heading(view_of(answers.stored), answers.step)
+        return [rx.scroll_to("step-top"), focus_on(heading)]
 
     @rx.event
     async def start_again(self):
@@ -102,7 +104,7 @@ class EmbedState(rx.State):
         answers = await self.get_state(AnswersState)
         answers._forget_answers()
         self.showing_result = False
-        return rx.scroll_to("step-top")
+        return [rx.scroll_to("step-top"), focus_on(step_heading(view_of(answers.stored), 0))]
 
 
 def _questions() -> rx.Component:
@@ -145,6 +147,7 @@ def _result() -> rx.Component:
             live_ineligible_actions(
                 change=EmbedState.change_answer, start_again=EmbedState.start_again
             ),
+            change=EmbedState.change_answer,
         ),
     )
 

@@ -25,7 +25,12 @@ def result() -> rx.Component:
         answers_notice(AnswersState.link_problem),
         rx.cond(
             rx.State.is_hydrated,
-            result_view(AnswersState, live_actions(), live_ineligible_actions()),
+            result_view(
+                AnswersState,
+                live_actions(),
+                live_ineligible_actions(),
+                change=AnswersState.go_to_step,
+            ),
             rx.box(min_height=styles.RESULT_MIN_HEIGHT, aria_busy="true"),
         ),
         wide=True,

@@ -8,6 +8,7 @@ import reflex as rx
 
 from advisor import db, styles
 from advisor.answers import Answers, encode
+from advisor.components.evidence_parts import bullet_list
 from advisor.components.layout import page, paragraph
 from advisor.components.live_actions import print_and_download
 from advisor.components.result_view import result_view
@@ -93,10 +94,14 @@ class DeleteState(rx.State):
 
     outcome: str = ""  # "", "deleted", "not_found", "forbidden", "unavailable"
     problem: str = ""
+    # The saved result's own page, which "Keep it" returns to ("" when the link names none).
+    result_path: str = ""
 
     @rx.event
     def reset_outcome(self) -> None:
         self.outcome = ""
+        assessment_id = _id_from_path(self.router.url.path)
+        self.result_path = f"/r/{assessment_id}" if assessment_id else ""
 
     @rx.event
     async def confirm(self) -> None:
@@ -244,13 +249,45 @@ def delete() -> rx.Component:
                     id="delete-outcome",
                 ),
             ),
-            rx.box(
-                paragraph(
-                    "Deleting removes the saved answers and result for good. Anyone with the "
-                    "saved link will no longer be able to open it."
-                ),
-                _delete_button(),
+            _confirm(),
+        ),
+    )
+
+
+def _confirm() -> rx.Component:
+    """What deleting removes, what it leaves, and the two ways on: delete, or keep it."""
+    return rx.box(
+        rx.heading("What is deleted", as_="h2", size="4", margin_top=styles.SPACE_L),
+        bullet_list(
+            rx.el.li(
+                "The saved answers and their result at ",
+                rx.code(DeleteState.result_path),
+                ", for good: anyone with that link will no longer be able to open it.",
             ),
+            id="delete-removes",
+        ),
+        rx.heading("What stays", as_="h2", size="4", margin_top=styles.SPACE_L),
+        bullet_list(
+            rx.el.li(
+                "The answers kept in the browser you answered in: its questions and result "
+                "still show them until you press Start again there."
+            ),
+            rx.el.li('A link made with "Copy link": it carries the answers themselves.'),
+            id="delete-keeps",
+        ),
+        rx.flex(
+            _delete_button(),
+            rx.cond(
+                DeleteState.result_path != "",
+                rx.button(
+                    rx.link("Keep it", href=DeleteState.result_path, underline="none"),
+                    as_child=True,
+                    variant="soft",
+                ),
+            ),
+            gap=styles.SPACE_M,
+            wrap="wrap",
+            margin_top=styles.SPACE_L,
         ),
     )
 

@@ -26,6 +26,7 @@ from test_flow import (
     expect_step,
     question,
     see_the_result,
+    start_again,
 )
 
 from advisor import db, styles
@@ -238,6 +239,9 @@ def test_embedded_advisor_follows_its_content_and_tells_the_host(
         events
     )
 
+    # The result takes the focus, so a screen reader announces it.
+    expect(headline).to_be_focused()
+
     # Links to the advisor's other pages open in a new tab, never inside the frame.
     finding = frame.locator('#reasons a[href^="/evidence#finding-"]').first
     with page.context.expect_page() as opened:
@@ -256,9 +260,11 @@ def test_embedded_advisor_follows_its_content_and_tells_the_host(
     with_saved_link = assert_fits(page, frame, "the result with its saved link")
     assert with_saved_link > result
 
-    # "Start again" returns to the first question inside the frame, which shrinks to it.
-    frame.get_by_role("button", name="Start again", exact=True).click()
+    # "Start again" asks first, then returns to the first question inside the frame, which
+    # shrinks to it.
+    start_again(frame)  # type: ignore[arg-type]
     expect_step(frame, "healthcare_background")  # type: ignore[arg-type]
+    expect(frame.locator("#question-healthcare_background-legend")).to_be_focused()
     assert frame.url.startswith(f"{app_server.url}/embed")
     again = assert_fits(page, frame, "the first question after starting again")
     assert abs(again - first_question) <= HEIGHT_TOLERANCE_PX, (first_question, again)
@@ -347,6 +353,47 @@ def test_changing_an_answer_stays_inside_the_embed(page, open_page) -> None:
     expect(first).to_be_visible()
     expect(first.get_by_role("radio", name="No", exact=True)).to_be_checked()
     assert urlsplit(page.url).path.rstrip("/") == "/embed", page.url
+
+
+def test_change_on_the_embedded_result_stays_inside_the_frame(page, open_page) -> None:
+    open_page(page, "/embed/")
+    answer_all(page, PATHS["diploma"])
+    see_the_result(page).click()
+    expect(page.locator("#headline")).to_contain_text("Postgraduate Diploma")
+
+    page.locator("#answers").get_by_role("button", name="Change Career stage").click()
+
+    expect_step(page, "career_stage")
+    expect(page.locator("#question-career_stage-legend")).to_be_focused()
+    answer_by_mouse(page, "career_stage", "Middle")
+    expect(page.locator("#review")).to_be_visible()
+    see_the_result(page).click()
+    page.locator("#answers").get_by_role("button", name="Change answers", exact=True).click()
+    expect(page.locator("#review")).to_be_visible()
+    expect(page.locator("#review-heading")).to_be_focused()
+    assert urlsplit(page.url).path.rstrip("/") == "/embed", page.url
+
+
+def test_start_again_in_the_host_page_asks_where_it_was_pressed(new_context, host_url) -> None:
+    page = new_context().new_page()
+    frame = open_host(page, f"{host_url}/")
+    result_in_frame(frame)
+    start = frame.get_by_role("button", name="Start again", exact=True)
+    start.scroll_into_view_if_needed()
+
+    start.click()
+
+    # The frame is as tall as its content, so the dialog is placed in it by Radix; the focus
+    # it gives "Cancel" brings it into the host page's view.
+    cancel = frame.get_by_role("alertdialog").get_by_role("button", name="Cancel")
+    expect(cancel).to_be_focused()
+    page.wait_for_timeout(300)
+    top = page.locator("main iframe").evaluate("f => f.getBoundingClientRect().top")
+    inside = cancel.evaluate("el => el.getBoundingClientRect().top")
+    viewport = page.viewport_size["height"]
+    assert 0 <= top + inside <= viewport, (top, inside, viewport)
+    page.keyboard.press("Escape")
+    expect(frame.locator("#headline")).to_contain_text("Masters")
 
 
 def _embed_question(page: Page, open_page) -> None:

@@ -15,10 +15,13 @@ from playwright.sync_api import Locator, Page, expect
 
 from advisor.rule_table import BASIS_LABELS
 from tests.utils.browser import (
+    BACKGROUND_OF,
     ROOT,
     WIDTHS,
+    contrast,
     describe_violations,
     horizontal_overflow,
+    srgb,
     wait_for_hydration,
 )
 
@@ -242,6 +245,16 @@ def open_result(page: Page, keyboard: bool = False) -> None:
     expect(page.locator("#headline")).to_be_visible()
 
 
+def start_again(page: Page | Locator, confirm: bool = True) -> None:
+    """Press "Start again" and answer its dialog: clear the answers, or cancel."""
+    page.get_by_role("button", name="Start again", exact=True).click()
+    dialog = page.get_by_role("alertdialog")
+    expect(dialog).to_be_visible()
+    name = "Clear the answers" if confirm else "Cancel"
+    dialog.get_by_role("button", name=name, exact=True).click()
+    expect(dialog).to_have_count(0)
+
+
 def reach_result(page: Page, open_page, path: AnswerPath, audience: str = "self") -> None:
     start(page, open_page, audience)
     answer_all(page, path)
@@ -265,19 +278,34 @@ def check_result(page: Page, path: AnswerPath) -> None:
 
     reasons = page.locator("#reasons")
     expect(reasons).to_be_visible()
+    # The findings the reasons rest on are listed once, under the reasons; each reason points
+    # to its own by number.
+    listed = page.locator('#reason-evidence a[href^="/evidence#finding-"]').evaluate_all(
+        "links => links.map(a => a.getAttribute('href'))"
+    )
+    assert listed, "the reasons list no finding of the evidence page"
+    assert len(listed) == len(set(listed)), f"a finding is listed more than once: {listed}"
+    unknown = {h.removeprefix("/evidence#finding-") for h in listed} - FINDING_IDS
+    assert not unknown, f"the reasons list findings that do not exist: {unknown}"
     items = reasons.locator(":scope > ul > li")
     assert items.count() >= 1, "no reason given"
     for i in range(items.count()):
-        hrefs = (
+        refs = (
             items.nth(i)
-            .locator('a[href^="/evidence#finding-"]')
-            .evaluate_all("links => links.map(a => a.getAttribute('href'))")
+            .locator("a.evidence-ref")
+            .evaluate_all("links => links.map(a => [a.innerText, a.getAttribute('href')])")
         )
-        assert hrefs, f"reason {i + 1} links to no finding of the evidence page"
+        assert refs, f"reason {i + 1} points to no evidence"
+        for number, href in refs:
+            # The number is the finding's in the list; both link to it on the evidence page.
+            assert href.startswith("/evidence#finding-"), href
+            listed_as = page.locator(f"#reason-evidence #evidence-{number} a")
+            expect(listed_as).to_have_attribute("href", href)
         basis = re.search(r"Basis: (.+)", items.nth(i).inner_text())
         assert basis and basis.group(1).strip() in BASIS_LABELS.values(), f"reason {i + 1}"
-        unknown = {h.removeprefix("/evidence#finding-") for h in hrefs} - FINDING_IDS
-        assert not unknown, f"reason {i + 1} links to findings that do not exist: {unknown}"
+        assert re.search(r"\+[\d.]+ points? for the ", items.nth(i).inner_text()), (
+            f"reason {i + 1} does not say how many points it adds"
+        )
 
     for exit_point in QUALIFICATIONS:
         expect(page.locator(f"#outcome-{exit_point}")).to_be_visible()
@@ -299,6 +327,12 @@ def check_result(page: Page, path: AnswerPath) -> None:
 
     for name in ("Print or save as PDF", "Download JSON", "Copy link", "Start again"):
         expect(page.get_by_role("button", name=name, exact=True)).to_be_visible()
+    answers = page.locator("#answers")
+    for qid, answer in path.answers:
+        short = SHORT_LABELS[QUESTION_IDS.index(qid)]
+        expect(answers.locator("dt", has_text=short)).to_have_count(1)
+        for label in [answer] if isinstance(answer, str) else answer or []:
+            expect(answers).to_contain_text(label)
 
 
 # --- the four paths, by mouse and by keyboard ------------------------------------------------
@@ -397,7 +431,7 @@ def test_start_again_clears_the_answers(page, open_page) -> None:
     answer_by_mouse(page, "role", "Some teaching")
     expect_step(page, "career_stage")
 
-    page.get_by_role("button", name="Start again", exact=True).click()
+    start_again(page)
 
     expect_step(page, "healthcare_background")
     expect(
@@ -429,8 +463,14 @@ def test_changing_an_answer_from_the_review_changes_the_result(page, open_page) 
 
 def test_a_reason_links_to_its_finding_on_the_evidence_page(page, open_page) -> None:
     reach_result(page, open_page, PATHS["certificate"])
-    link = page.locator('#reasons a[href^="/evidence#finding-"]').first
+    link = page.locator("#reasons li a.evidence-ref").first
     anchor = link.get_attribute("href").removeprefix("/evidence")
+    # Its number is that of the finding in the folded list under the reasons.
+    listed = page.locator(f"#reason-evidence #evidence-{link.inner_text()}")
+    expect(listed).to_be_hidden()
+    page.locator("#reason-evidence summary").click()
+    expect(listed).to_be_visible()
+    expect(listed.locator("a")).to_have_attribute("href", f"/evidence{anchor}")
 
     link.click()
 
@@ -529,6 +569,294 @@ def test_self_mode_speaks_to_the_person(page, open_page) -> None:
     expect(page.get_by_role("heading", name="Discussion points", exact=False)).to_have_count(0)
 
 
+# --- the result, ordered for a person deciding (issue 11) -----------------------------------
+
+# Share links for a result of each confidence.
+LINKS = {
+    "strong": "healthcare_background=yes&role=education_researcher&career_stage=early"
+    "&motivations=specialist_career&research_aim=conduct_research",
+    "moderate": "healthcare_background=yes&role=trainee&career_stage=early"
+    "&motivations=improve_teaching&research_aim=none",
+    "tentative": "healthcare_background=yes&role=major_teaching&career_stage=mid"
+    "&motivations=career_prospects&research_aim=apply_evidence&workplace=uk",
+}
+# In the order a person deciding reads them.
+RESULT_ORDER = [
+    "#headline",
+    "#reasons",
+    "#answers",
+    "#next-steps",
+    "#keep-or-share",
+    "#changes",
+    "#options",
+    "#voices",
+    "#caveats",
+    "#programme",
+]
+
+
+def top_of(page: Page, selector: str) -> float:
+    return page.locator(selector).evaluate("el => el.getBoundingClientRect().top + window.scrollY")
+
+
+def active_id(page: Page) -> str:
+    return page.evaluate("document.activeElement && document.activeElement.id")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_result_comes_in_the_order_a_person_decides_in(width, new_context, open_page) -> None:
+    page = new_context(*WIDTHS[width]).new_page()
+    open_page(page, f"/result?{LINKS['tentative']}")
+    expect(page.locator("#headline")).to_be_visible()
+
+    tops = [top_of(page, selector) for selector in RESULT_ORDER]
+
+    assert tops == sorted(tops), dict(zip(RESULT_ORDER, tops, strict=True))
+    # The programme's details come last; the actions sit with the next steps, well before the
+    # options in detail.
+    assert top_of(page, "#programme") > top_of(page, "#caveats")
+    assert top_of(page, "#keep-or-share") < top_of(page, "#options")
+
+
+def test_the_points_show_why_the_diploma_wins_a_tie(page, open_page) -> None:
+    # One reason for the Diploma, one for the Masters: a tie, which goes to the smaller
+    # commitment.
+    reach_result(page, open_page, PATHS["diploma"])
+    reasons = page.locator("#reasons > ul > li")
+    expect(reasons.filter(has_text="+1 point for the Diploma")).to_have_count(1)
+    expect(reasons.filter(has_text="+1 point for the Masters")).to_have_count(1)
+    totals = page.locator("#score-chart ul")
+    expect(totals).to_contain_text("Diploma 1 point")
+    expect(totals).to_contain_text("Masters 1 point")
+    expect(page.locator("#tie-note")).to_contain_text("smaller commitment")
+
+
+def test_what_would_change_it_is_grouped_by_question(page, open_page) -> None:
+    open_page(page, f"/result?{LINKS['tentative']}")
+    groups = page.locator("#changes .change-group")
+    expect(groups.first).to_be_visible()
+    headings = groups.locator("h3").all_inner_texts()
+    assert headings, "no group of changes"
+    assert len(headings) == len(set(headings)), f"a question heads two groups: {headings}"
+    for i, short in enumerate(headings):
+        assert short in SHORT_LABELS, short
+        items = groups.nth(i).locator("li").all_inner_texts()
+        assert items, f"no change under {short}"
+        # Each change under a question is a change of that question's answer.
+        for text in items:
+            assert short in text or short.lower() in text.lower(), (short, text)
+
+
+def test_change_on_the_result_returns_to_that_question(page, open_page) -> None:
+    reach_result(page, open_page, PATHS["diploma"])
+
+    page.locator("#answers").get_by_role("button", name="Change Research plans").click()
+
+    expect_step(page, "research_aim")
+    expect(page.locator("#question-research_aim-legend")).to_be_focused()
+    # The engine: with published research as the aim, the Diploma answers point to the Masters.
+    answer_by_mouse(page, "research_aim", "Do and publish research")
+    review = page.locator("#review")
+    expect(review).to_be_visible()
+    expect(page.locator("#review-heading")).to_be_focused()
+    expect(review).to_contain_text("Do and publish research")
+    open_result(page)
+    expect(page.locator("#headline")).to_contain_text("Masters")
+
+
+def test_change_answers_on_the_result_opens_the_review(page, open_page) -> None:
+    reach_result(page, open_page, PATHS["certificate"])
+
+    page.locator("#answers").get_by_role("button", name="Change answers", exact=True).click()
+
+    expect(page.locator("#review")).to_be_visible()
+    expect(page.locator("#review-heading")).to_be_focused()
+    expect(page.locator("#review")).to_contain_text("Trainee who teaches")
+
+
+def stored_answers(page: Page) -> str:
+    return page.evaluate("localStorage.getItem('advisor_answers') || ''")
+
+
+def test_start_again_asks_first_and_cancel_keeps_the_answers(page, open_page) -> None:
+    reach_result(page, open_page, PATHS["diploma"])
+    kept = stored_answers(page)
+    assert "role=major_teaching" in kept, kept
+    start = page.get_by_role("button", name="Start again", exact=True)
+
+    start.click()
+    dialog = page.get_by_role("alertdialog")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("clears every answer")
+    # The safe choice has the focus, and comes first.
+    expect(dialog.get_by_role("button", name="Cancel")).to_be_focused()
+    buttons = dialog.get_by_role("button").all_inner_texts()
+    assert buttons.index("Cancel") < buttons.index("Clear the answers"), buttons
+
+    page.keyboard.press("Escape")
+    expect(dialog).to_have_count(0)
+    expect(start).to_be_focused()
+    start_again(page, confirm=False)
+    expect(page.locator("#headline")).to_contain_text("Postgraduate Diploma")
+    assert stored_answers(page) == kept
+
+    start_again(page)
+
+    expect_step(page, "healthcare_background")
+    expect(page.locator("#question-healthcare_background-legend")).to_be_focused()
+    assert "role=" not in stored_answers(page)
+    expect(
+        question(page, "healthcare_background").get_by_role("radio", checked=True)
+    ).to_have_count(0)
+
+
+def test_start_again_on_the_questions_asks_first(page, open_page) -> None:
+    start(page, open_page)
+    answer_by_mouse(page, "healthcare_background", "Yes")
+    expect_step(page, "role")
+
+    start_again(page, confirm=False)
+
+    expect_step(page, "role")
+    page.get_by_role("button", name="Back", exact=True).click()
+    expect(question(page, "healthcare_background").get_by_role("radio", name="Yes")).to_be_checked()
+
+
+def test_focus_follows_next_back_and_see_the_result(page, open_page) -> None:
+    start(page, open_page, keyboard=True)
+    path = PATHS["certificate"]
+    for index, (qid, value) in enumerate(path.answers):
+        answer_by_keyboard(page, qid, value)
+        following = path.answers[index + 1][0] if index + 1 < len(path.answers) else None
+        # The new step's heading has the focus, so a screen reader announces it.
+        expected = f"question-{following}-legend" if following else "review-heading"
+        expect(page.locator(f"#{expected}")).to_be_focused()
+        if index == 1:
+            tab_to(page, page.get_by_role("button", name="Back", exact=True))
+            page.keyboard.press("Enter")
+            expect(page.locator("#question-role-legend")).to_be_focused()
+            tab_to(page, page.get_by_role("button", name="Next", exact=True))
+            page.keyboard.press("Enter")
+            expect(page.locator("#question-career_stage-legend")).to_be_focused()
+
+    open_result(page, keyboard=True)
+
+    expect(page.locator("h1#headline")).to_be_focused()
+
+
+def test_the_score_chart_takes_no_tab_stop_and_its_numbers_are_readable(page, open_page) -> None:
+    open_page(page, f"/result?{LINKS['strong']}")
+    chart = page.locator("#score-chart")
+    expect(chart.locator("svg").first).to_be_visible()
+    assert chart.locator("[tabindex]:not([tabindex='-1'])").count() == 0
+    # Tab through the whole page: the focus never lands inside the chart.
+    seen = set()
+    for _ in range(150):
+        page.keyboard.press("Tab")
+        inside = page.evaluate("!!document.activeElement.closest('#score-chart')")
+        assert not inside, "a Tab stop inside the score chart"
+        seen.add(active_id(page) or page.evaluate("document.activeElement.outerHTML.slice(0,60)"))
+    assert len(seen) > 10, "Tab never moved through the page"
+    # Its numbers and names are readable: 4.5:1 or more against the page.
+    texts = chart.locator("svg text")
+    assert texts.count() >= 6, "the chart draws no names and numbers"
+    background = srgb(page, chart.evaluate(BACKGROUND_OF))
+    for i in range(texts.count()):
+        fill = texts.nth(i).evaluate("el => getComputedStyle(el).fill")
+        ratio = contrast(srgb(page, fill), background)
+        assert ratio >= 4.5, f"{texts.nth(i).inner_text()!r} is drawn at {ratio:.2f}:1"
+
+
+def test_the_focus_ring_stands_out_from_the_page(page, open_page) -> None:
+    open_page(page, f"/result?{LINKS['moderate']}")
+    targets = [
+        page.get_by_role("button", name="Print or save as PDF", exact=True),
+        page.locator("#answers").get_by_role("button", name="Change Teaching role"),
+        page.get_by_role("link", name="How it decides").first,
+    ]
+    for target in targets:
+        tab_to(page, target)
+        ring = target.evaluate(
+            "el => { const s = getComputedStyle(el);"
+            " return {style: s.outlineStyle, width: parseFloat(s.outlineWidth),"
+            " colour: s.outlineColor}; }"
+        )
+        assert ring["style"] != "none" and ring["width"] >= 2, ring
+        behind = target.evaluate(f"el => ({BACKGROUND_OF})(el.parentElement)")
+        ratio = contrast(srgb(page, ring["colour"]), srgb(page, behind))
+        assert ratio >= 3, f"the focus ring of {target} is {ratio:.2f}:1 against the page"
+
+
+def test_confidence_badges_differ_by_more_than_their_word(new_context, open_page) -> None:
+    looks = {}
+    for level, link in LINKS.items():
+        page = new_context().new_page()
+        open_page(page, f"/result?{link}")
+        badge = page.locator(f".confidence-{level}")
+        expect(badge).to_be_visible()
+        expect(badge).to_contain_text(f"{level.capitalize()} fit")
+        dots = badge.locator(".confidence-dot")
+        filled = badge.locator(".confidence-dot.filled")
+        assert (dots.count(), filled.count()) == (3, {"strong": 3, "moderate": 2}.get(level, 1))
+        style = badge.evaluate(
+            "el => { const s = getComputedStyle(el);"
+            " return {background: s.backgroundColor, colour: s.color, shadow: s.boxShadow}; }"
+        )
+        behind = srgb(page, badge.evaluate(f"el => ({BACKGROUND_OF})(el.parentElement)"))
+        surface = srgb(page, style["background"], "rgb" + str(behind))
+        # The dots are drawn in the badge's text colour: 3:1 or more against the badge.
+        dot = srgb(page, filled.first.evaluate("el => getComputedStyle(el).backgroundColor"))
+        assert contrast(dot, surface) >= 3, (level, dot, surface)
+        looks[level] = (surface, style["colour"])
+    assert len({surface for surface, _ in looks.values()}) == 3, looks
+
+
+SAID_TO_THE_PERSON = [
+    "what will happen to you",
+    "with a supervisor",
+    "If you are unsure",
+    "before applying",
+]
+
+
+def says(text: str, phrase: str) -> bool:
+    # Whole words: "what will happen to your colleague" is not "what will happen to you".
+    return re.search(rf"\b{re.escape(phrase)}\b", text, re.IGNORECASE) is not None
+
+
+def test_the_supervisors_result_speaks_about_the_colleague(page, new_context, open_page) -> None:
+    reach_result(page, open_page, PATHS["diploma"], audience="colleague")
+    text = page.locator("main").inner_text()
+    for phrase in SAID_TO_THE_PERSON:
+        assert not says(text, phrase), phrase
+    expect(page.locator("#next-steps").locator("xpath=..")).to_contain_text("with your colleague")
+    expect(page.locator("#answers")).to_contain_text("Your answers about your colleague")
+
+    # The same result for oneself does say them: the check above is not vacuous.
+    own = new_context().new_page()
+    reach_result(own, open_page, PATHS["diploma"])
+    mine = own.locator("main").inner_text()
+    assert [p for p in SAID_TO_THE_PERSON if says(mine, p)] == SAID_TO_THE_PERSON
+
+
+def test_the_printed_result_carries_its_answers_and_the_date(page, open_page) -> None:
+    open_page(page, f"/result?{LINKS['moderate']}")
+    expect(page.locator("#headline")).to_be_visible()
+
+    page.emulate_media(media="print")
+
+    expect(page.locator("#answers")).to_be_visible()
+    expect(page.locator("#answers")).to_contain_text("Trainee who teaches")
+    today = page.evaluate(
+        "new Date().toLocaleDateString('en-GB', {day: 'numeric', month: 'long', year: 'numeric'})"
+    )
+    expect(page.locator("#printed-on")).to_be_visible()
+    expect(page.locator("#printed-on")).to_have_text(f"Printed on {today}")
+    # The Change buttons stay on screen.
+    assert page.locator("#answers button").count() > 0
+    assert page.locator("#answers button:visible").count() == 0
+
+
 # --- every page: accessibility and screenshots ------------------------------------------------
 
 
@@ -542,6 +870,12 @@ def _assess_step(page: Page, open_page) -> None:
 def _assess_review(page: Page, open_page) -> None:
     start(page, open_page)
     answer_all(page, PATHS["diploma"])
+
+
+def _start_again_dialog(page: Page, open_page) -> None:
+    reach_result(page, open_page, PATHS["certificate"])
+    page.get_by_role("button", name="Start again", exact=True).click()
+    expect(page.get_by_role("alertdialog")).to_be_visible()
 
 
 def _full_load(path: str) -> Callable[[Page, object], None]:
@@ -562,6 +896,7 @@ PAGES: dict[str, Callable[[Page, object], None]] = {
     "result-supervisor": lambda page, open_page: reach_result(
         page, open_page, PATHS["masters"], audience="colleague"
     ),
+    "result-start-again": lambda page, open_page: _start_again_dialog(page, open_page),
     "evidence": _full_load("/evidence"),
     "method": _full_load("/method"),
 }

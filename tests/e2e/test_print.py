@@ -1,5 +1,5 @@
-"""Printing a result (a decision worksheet of at most three pages) and the result appearing
-without jumps."""
+"""Printing a result (a clean summary of at most three pages: the decision worksheet of issue
+11) and the result appearing without jumps."""
 
 from __future__ import annotations
 
@@ -38,6 +38,10 @@ WORKSHEET = ["#reasons", "#four-options", "#what-matters", "#readiness-check", "
 SCREEN_ONLY = ["#outcome-masters", "figure.quote", "#score-chart", "main details"]
 
 
+# A4 pages a printed result may take (issue 11: the decision worksheet).
+MAX_PAGES = 3
+
+
 def pdf_pages(pdf: bytes) -> int:
     # Each page object of the PDF chromium writes is one "/Type /Page" (not "/Pages").
     return len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
@@ -69,8 +73,13 @@ def test_printed_result_is_a_worksheet_of_three_pages_at_most(page, open_page, q
         for i in range(boxes.count()):
             expect(boxes.nth(i)).to_be_visible()
 
+    if "healthcare_background=yes" in query:
+        # What the result rests on: the answers, and the day it was printed.
+        expect(page.locator("#answers")).to_be_visible()
+        expect(page.locator("#printed-on")).to_have_text(re.compile(r"^Printed on \d+ \w+ \d{4}$"))
+
     pages = pdf_pages(page.pdf(format="A4"))
-    assert 1 <= pages <= 3, f"the printed result takes {pages} pages"
+    assert 1 <= pages <= MAX_PAGES, f"the printed result takes {pages} pages"
 
 
 LAYOUT_SHIFT_PROBE = """

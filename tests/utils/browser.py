@@ -102,3 +102,46 @@ def horizontal_overflow(page: Page) -> str:
             `${width}px viewport; widest elements: ${wide.join(", ")}`;
         }"""
     )
+
+
+# Colours as the browser paints them, in sRGB: Radix Themes gives its colours in display-p3
+# where the screen supports it, so a computed colour may be "color(display-p3 ...)". Painting
+# it on a 1-pixel canvas (over the colour behind it, for translucent ones) gives its bytes.
+_SRGB_OF = """([colour, behind]) => {
+  const canvas = document.createElement("canvas");
+  canvas.width = canvas.height = 1;
+  const context = canvas.getContext("2d", { willReadFrequently: true });
+  context.fillStyle = behind || "#fff";
+  context.fillRect(0, 0, 1, 1);
+  context.fillStyle = colour;
+  context.fillRect(0, 0, 1, 1);
+  return Array.from(context.getImageData(0, 0, 1, 1).data.slice(0, 3));
+}"""
+
+# The colour painted behind an element: the first ancestor (or itself) with a background.
+BACKGROUND_OF = """(el) => {
+  for (let node = el; node; node = node.parentElement) {
+    const colour = getComputedStyle(node).backgroundColor;
+    if (colour && colour !== "transparent" && colour !== "rgba(0, 0, 0, 0)") return colour;
+  }
+  return "#fff";
+}"""
+
+
+def srgb(page: Page, colour: str, behind: str = "#fff") -> tuple[int, int, int]:
+    """A CSS colour as the browser paints it over `behind`, as sRGB bytes."""
+    return tuple(page.evaluate(_SRGB_OF, [colour, behind]))  # type: ignore[return-value]
+
+
+def contrast(first: tuple[int, int, int], second: tuple[int, int, int]) -> float:
+    """The WCAG contrast ratio of two sRGB colours (1 to 21)."""
+
+    def luminance(rgb: tuple[int, int, int]) -> float:
+        channels = []
+        for byte in rgb:
+            c = byte / 255
+            channels.append(c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4)
+        return 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2]
+
+    lighter, darker = sorted((luminance(first), luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
