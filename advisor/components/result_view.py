@@ -248,6 +248,7 @@ def _supervisor_points() -> rx.Component:
                 ),
                 ").",
             ),
+            list_style_type="disc",
             padding_left=styles.SPACE_L,
         ),
         style=styles.CALLOUT_STYLE,
