@@ -97,7 +97,12 @@ def test_group_changes_keeps_every_change_of_one_question():
     ]
 
 
-SAID_TO_THE_PERSON = ["what will happen to you", "with a supervisor", "if you are unsure"]
+SAID_TO_THE_PERSON = [
+    "what will happen to you",
+    "a conversation with a supervisor",
+    "talk the result through with a supervisor",
+    "if you are unsure",
+]
 
 
 def says(text: str, phrase: str) -> bool:

@@ -185,9 +185,9 @@ def _total(row: rx.Var) -> rx.Component:
 
 
 def _chart(state: type[ResultVars]) -> rx.Component:
-    """The totals: bars for the eye (hidden from screen readers, no tab stop), and the same
-    numbers as a list, which screen readers and the printed page read."""
-    return rx.box(
+    """The totals: bars for the eye (hidden from screen readers, no tab stop, left off the
+    paper), and the same numbers as a list, which screen readers and the printed page read."""
+    return rx.fragment(
         rx.box(
             horizontal_bars(
                 state.ranking,
@@ -201,18 +201,19 @@ def _chart(state: type[ResultVars]) -> rx.Component:
                 min_point_size=2,
             ),
             aria_hidden="true",
+            id="score-chart",
             width="100%",
+            max_width="28rem",
+            min_width="0",
             class_name="no-print",
         ),
         rx.el.ul(
             rx.foreach(state.ranking, _total),
             aria_label="Points for each option",
+            id="totals",
             # The bars' numbers for screen readers; shown on paper (assets/advisor.css).
             class_name="sr-only totals",
         ),
-        id="score-chart",
-        max_width="28rem",
-        min_width="0",
     )
 
 
@@ -247,6 +248,7 @@ def _supervisor_points() -> rx.Component:
                 ),
                 ").",
             ),
+            list_style_type="disc",
             padding_left=styles.SPACE_L,
         ),
         style=styles.CALLOUT_STYLE,
