@@ -300,6 +300,8 @@ class AnswersState(ResultVars, rx.State):
     # an answer forgets them (the saved result keeps the answers it was saved with).
     saved_id: str = ""
     saved_token: str = ""
+    # The answers text the saved result holds: answers changed since make it out of date.
+    saved_for: str = ""
     save_error: str = ""
     # Counts the open page's keep-alive calls (see keep_alive); never shown.
     _beats: int = 0
@@ -318,6 +320,11 @@ class AnswersState(ResultVars, rx.State):
         ):
             value = "0"
         super().__setattr__(name, value)
+
+    @rx.var
+    def saved_outdated(self) -> bool:
+        """A result was saved, and an answer has changed since (it may be saved again)."""
+        return self.saved_id != "" and self.saved_for != self.stored
 
     @rx.var
     def saved_delete_path(self) -> str:
@@ -396,9 +403,10 @@ class AnswersState(ResultVars, rx.State):
     def _save(self, answers: Any) -> None:
         text = encode(answers)
         if text != self.stored:
-            # The saved result keeps the answers it was saved with; and a notice about answers
-            # a link or the browser held is out of date once the person changes one.
-            self.saved_id = self.saved_token = self.save_error = self.link_problem = ""
+            # A notice about answers a link or the browser held is out of date once the person
+            # changes one. A saved result keeps the answers it was saved with, and its links
+            # stay on show (the delete link is shown only once): the panel says they are older.
+            self.save_error = self.link_problem = ""
         self.stored = text
 
     @rx.event
@@ -564,8 +572,9 @@ class AnswersState(ResultVars, rx.State):
     @rx.event
     async def save_result(self):
         """Store the result (answers and outcome only) and show its link and delete link."""
-        profile = to_profile(decode(self.stored)[0])
-        if profile is None or self.saved_id:
+        text = self.stored
+        profile = to_profile(decode(text)[0])
+        if profile is None or (self.saved_id and self.saved_for == text):
             return
         if refused := too_many_saves(self.router):
             self.save_error = refused
@@ -591,6 +600,7 @@ class AnswersState(ResultVars, rx.State):
             self.save_error = "The result could not be saved just now. Please try again."
             return
         self.saved_id, self.saved_token, self.save_error = str(record.id), token, ""
+        self.saved_for = text
         return rx.set_focus("saved")
 
 

@@ -195,6 +195,25 @@ def test_the_web_save_says_read_only_and_then_works(sqlite_file, monkeypatch):
     assert state.saved_id and state.save_error == ""
 
 
+def test_a_saved_result_stays_on_show_when_an_answer_changes_after_saving(sqlite_file, monkeypatch):
+    # The delete link is shown once: answering the readiness check (or changing any answer)
+    # after saving must not take it away; the panel says it is older, and saving again works.
+    monkeypatch.setattr(db, "default_engine", lambda: engine_of(sqlite_file))
+    state = AnswersState()
+    state.stored = ANSWERS
+    call(state.save_result())
+    first, token = state.saved_id, state.saved_token
+    assert first and not state.saved_outdated
+    call(state.save_result())  # the same answers again: nothing new is saved
+    assert (state.saved_id, state.saved_token) == (first, token)
+    state.set_readiness("support", "no")
+    assert (state.saved_id, state.saved_token) == (first, token)
+    assert state.saved_outdated
+    call(state.save_result())
+    assert state.saved_id not in ("", first) and not state.saved_outdated
+    assert rows_in(sqlite_file) == {uuid.UUID(first).hex, uuid.UUID(state.saved_id).hex}
+
+
 # --- Point 6: acknowledged only when durable --------------------------------------------------
 
 

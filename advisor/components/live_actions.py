@@ -46,6 +46,18 @@ def _saved_panel() -> rx.Component:
         rx.text(
             "Saved. ", rx.link("Open the saved result", href="/r/" + AnswersState.saved_id), as_="p"
         ),
+        rx.cond(
+            AnswersState.saved_outdated,
+            rx.text(
+                "An answer has changed since: the saved result keeps the answers it was saved "
+                "with. Copy its delete link below if you may need it, then save again to keep "
+                "the new answers.",
+                as_="p",
+                size="2",
+                id="saved-outdated",
+                margin_top=styles.SPACE_S,
+            ),
+        ),
         copy_button(
             "Copy the saved link",
             "/r/" + AnswersState.saved_id,
@@ -114,7 +126,7 @@ def live_actions(start_again: EventType = AnswersState.start_again) -> rx.Compon
                 on_click=AnswersState.save_result,
                 variant="soft",
                 type="button",
-                disabled=AnswersState.saved_id != "",
+                disabled=(AnswersState.saved_id != "") & ~AnswersState.saved_outdated,
             ),
             start_again_button(start_again, variant="outline"),
             gap=styles.SPACE_S,

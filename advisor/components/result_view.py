@@ -631,7 +631,7 @@ def _eligible(
         _step_up(state),
         decision_parts.options_section(state),
         _side_by_side(state),
-        decision_parts.priorities_section(state),
+        decision_parts.priorities_section(state, change),
         decision_parts.readiness_section(state),
         decision_parts.questions_section(state),
         _voices(state),
