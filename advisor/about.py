@@ -47,11 +47,6 @@ STATUS_LABELS: dict[Status, str] = {
     "not_applicable": "Not applicable",
 }
 
-# Sections the decision aid of issue 11 places on the result (advisor/components/
-# decision_parts.py) and the questionnaire; a "where" link may point at them before they render.
-PLANNED_SECTIONS: dict[str, frozenset[str]] = {
-    "/result": frozenset({"options", "priorities", "readiness", "questions-to-ask"}),
-}
 
 Href = Annotated[str, StringConstraints(pattern=r"^/[a-z/]*(#[a-z0-9-]+)?$")]
 

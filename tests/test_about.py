@@ -13,7 +13,6 @@ from pydantic import ValidationError
 from advisor.about import (
     GROUPS,
     IPDAS_ITEMS,
-    PLANNED_SECTIONS,
     STATUS_LABELS,
     Where,
     embedding_site,
@@ -40,7 +39,7 @@ def where_problem(where: Where, page_ids: dict[str, set[str]]) -> str:
     """Why a "where" link leads nowhere, or ""."""
     if where.route not in page_ids:
         return f"{where.href}: no page {where.route!r}"
-    known = page_ids[where.route] | PLANNED_SECTIONS.get(where.route, frozenset())
+    known = page_ids[where.route]
     if where.section and where.section not in known:
         return f"{where.href}: {where.route} has no section {where.section!r}"
     return ""
@@ -64,20 +63,15 @@ def test_every_where_link_points_at_a_page_and_a_section_it_has() -> None:
     [
         ("/nowhere", "no page"),
         ("/method#no-such-section", "no section"),
-        ("/evidence#readiness", "no section"),  # planned for the result only
+        ("/evidence#readiness", "no section"),  # on the result only
         ("/method#rules", ""),
-        ("/result#readiness", ""),  # a section issue 11 places on the result
+        ("/result#readiness", ""),
         ("/about#update-policy", ""),
     ],
 )
 def test_the_link_check_finds_links_that_lead_nowhere(href: str, wrong: str) -> None:
     problem = where_problem(Where(label="x", href=href), PAGE_IDS)
     assert (wrong in problem) if wrong else problem == ""
-
-
-def test_planned_sections_are_only_the_result_sections_of_issue_11() -> None:
-    expected = {"/result": {"options", "priorities", "readiness", "questions-to-ask"}}
-    assert expected == PLANNED_SECTIONS
 
 
 def test_each_group_has_its_items_with_unique_ids() -> None:

@@ -76,7 +76,7 @@ def priorities_step(nav: rx.Component) -> rx.Component:
             ),
             rx.text(STEP.help, id=HELP_ID, color=styles.TEXT_MUTED, as_="p"),
             rx.text(
-                "You may skip it: press Next without rating any.",
+                "Press Next to go on without rating any.",
                 color=styles.TEXT_MUTED,
                 as_="p",
                 margin_bottom=styles.SPACE_M,

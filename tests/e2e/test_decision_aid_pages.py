@@ -295,6 +295,14 @@ def test_the_readiness_answers_travel_with_the_link_and_the_saved_result(
     expect(other.locator("#readiness-score")).to_contain_text(score)
     expect(other.locator(f"#readiness-{READINESS[-1].id}-help")).to_be_visible()
 
+    # Deleted again: the session's other tests (the insights' counts) find the database as it
+    # was.
+    delete = page.locator("#saved").get_by_role("link", name="Delete link").get_attribute("href")
+    assert delete
+    open_page(other, delete)
+    other.get_by_role("button", name="Delete the saved result").click()
+    expect(other.locator("#delete-outcome")).to_contain_text("deleted")
+
 
 # --- the options and the questions to ask ------------------------------------------------------
 

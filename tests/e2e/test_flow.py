@@ -41,7 +41,7 @@ SHORT_LABELS = [
     "Career stage",
     "Reasons for studying",
     "Research plans",
-    "Where you work",
+    "Workplace",
 ]
 QUALIFICATIONS = {
     "certificate": "Postgraduate Certificate",

@@ -35,7 +35,8 @@ RESULTS = {
 }
 # What the printed worksheet keeps of an eligible result, and what it leaves on screen.
 WORKSHEET = ["#reasons", "#four-options", "#what-matters", "#readiness-check", "#questions"]
-SCREEN_ONLY = ["#outcome-masters", "figure.quote", "#score-chart", "main details"]
+# (The totals of the chart are printed as a line; its bars are not.)
+SCREEN_ONLY = ["#outcome-masters", "figure.quote", "#score-chart > .no-print", "main details"]
 
 
 # A4 pages a printed result may take (issue 11: the decision worksheet).
