@@ -423,7 +423,9 @@ def _reasons(state: type[ResultVars]) -> rx.Component:
             ".",
             class_name="no-print",
         ),
-        rx.el.ul(rx.foreach(state.reasons, _reason), style=styles.PLAIN_LIST_STYLE),
+        rx.el.ul(
+            rx.foreach(state.reasons, _reason), style=styles.PLAIN_LIST_STYLE, id="reason-list"
+        ),
         rx.cond(
             state.reasons.length() == 0,
             paragraph(

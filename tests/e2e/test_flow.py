@@ -287,7 +287,7 @@ def check_result(page: Page, path: AnswerPath) -> None:
     assert len(listed) == len(set(listed)), f"a finding is listed more than once: {listed}"
     unknown = {h.removeprefix("/evidence#finding-") for h in listed} - FINDING_IDS
     assert not unknown, f"the reasons list findings that do not exist: {unknown}"
-    items = reasons.locator(":scope > ul > li")
+    items = page.locator("#reason-list > li")
     assert items.count() >= 1, "no reason given"
     for i in range(items.count()):
         refs = (
@@ -463,7 +463,7 @@ def test_changing_an_answer_from_the_review_changes_the_result(page, open_page) 
 
 def test_a_reason_links_to_its_finding_on_the_evidence_page(page, open_page) -> None:
     reach_result(page, open_page, PATHS["certificate"])
-    link = page.locator("#reasons li a.evidence-ref").first
+    link = page.locator("#reason-list a.evidence-ref").first
     anchor = link.get_attribute("href").removeprefix("/evidence")
     # Its number is that of the finding in the folded list under the reasons.
     listed = page.locator(f"#reason-evidence #evidence-{link.inner_text()}")
@@ -622,7 +622,7 @@ def test_the_points_show_why_the_diploma_wins_a_tie(page, open_page) -> None:
     # One reason for the Diploma, one for the Masters: a tie, which goes to the smaller
     # commitment.
     reach_result(page, open_page, PATHS["diploma"])
-    reasons = page.locator("#reasons > ul > li")
+    reasons = page.locator("#reason-list > li")
     expect(reasons.filter(has_text="+1 point for the Diploma")).to_have_count(1)
     expect(reasons.filter(has_text="+1 point for the Masters")).to_have_count(1)
     totals = page.locator("#totals")
