@@ -91,8 +91,8 @@ def _footer() -> rx.Component:
             rx.text(
                 "A decision aid, not a verdict: it draws on what "
                 f"{CONTENT.study.method.participants} graduates of one programme "
-                "reported, and is no prediction. Talk your choice through with a supervisor or an "
-                f"admissions tutor. Evidence last reviewed {CONTENT.study.reviewed:%d %B %Y}. ",
+                "reported, and is no prediction. Talk the choice through with someone who knows "
+                f"the work, or with an admissions tutor. Evidence last reviewed {CONTENT.study.reviewed:%d %B %Y}. ",
                 rx.link("About this advisor", href=ABOUT_URL, color=styles.ACCENT_TEXT),
                 " · ",
                 full_page_link("API documentation", API_DOCS_URL),
