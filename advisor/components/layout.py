@@ -92,7 +92,8 @@ def _footer() -> rx.Component:
                 "A decision aid, not a verdict: it draws on what "
                 f"{CONTENT.study.method.participants} graduates of one programme "
                 "reported, and is no prediction. Talk the choice through with someone who knows "
-                f"the work, or with an admissions tutor. Evidence last reviewed {CONTENT.study.reviewed:%d %B %Y}. ",
+                "the work, or with an admissions tutor. "
+                f"Evidence last reviewed {CONTENT.study.reviewed:%d %B %Y}. ",
                 rx.link("About this advisor", href=ABOUT_URL, color=styles.ACCENT_TEXT),
                 " · ",
                 full_page_link("API documentation", API_DOCS_URL),
