@@ -20,6 +20,7 @@ CORE = (
     "advisor.rule_table",
     "advisor.recommendation",
     "advisor.engine",
+    "advisor.decision_aid",
     "advisor.content",
     "advisor.answers",
     "advisor.view",
