@@ -19,7 +19,6 @@ from advisor.evidence import EXIT_POINT_NAMES, EXIT_POINTS, ExitPoint, Frozen, S
 from advisor.profile import (
     AUDIENCES,
     IMPORTANCES,
-    MULTIPLE_CHOICE,
     PRIORITY_IDS,
     READINESS_IDS,
     Importance,
@@ -27,7 +26,7 @@ from advisor.profile import (
     Profile,
 )
 from advisor.questions import PriorityStep, ReadinessStep, Wording
-from advisor.rule_table import Conditions
+from advisor.rule_table import Check, Conditions, checks, hold
 
 OptionId = Literal["certificate", "diploma", "masters", "not_now"]
 # The four options, in the order every table shows them: the exit points, then not enrolling.
@@ -159,30 +158,12 @@ class AskOut(Frozen):
 
 _IMPORTANCE_POINTS = {"low": 0, "medium": 1, "high": 2}
 _OFFER_POINTS = {"little": 0, "some": 1, "much": 2}
-_Check = tuple[str, frozenset[Any], bool]
-
-
-def _checks(conditions: dict[str, list[Any]]) -> tuple[_Check, ...]:
-    return tuple(
-        (field, frozenset(values), field in MULTIPLE_CHOICE) for field, values in conditions.items()
-    )
-
-
-def _meets(checks: tuple[_Check, ...], answers: dict[str, Any], every: bool) -> bool:
-    """Whether the answers meet every check (`every`) or any of them: a condition, as in the
-    rules, holds when the answer is (or, multiple choice, includes) one of its values."""
-    for field, allowed, multiple in checks:
-        value = answers[field]
-        met = not allowed.isdisjoint(value) if multiple else value in allowed
-        if met is not every:
-            return not every
-    return every
 
 
 @dataclass(frozen=True, slots=True)
 class _Ask:
-    when: tuple[_Check, ...]
-    unless: tuple[_Check, ...]
+    when: tuple[Check, ...]
+    unless: tuple[Check, ...]
     suggested: frozenset[str]
     out: dict[str, tuple[AskOut, bytes]]  # by audience: the model and its JSON
 
@@ -218,8 +199,8 @@ def compile_aid(
         importance_labels={level.value: level.label for level in priorities.levels},
         asks=tuple(
             _Ask(
-                when=_checks(entry.when),
-                unless=_checks(entry.unless),
+                when=checks(entry.when),
+                unless=checks(entry.unless),
                 suggested=frozenset(entry.suggested),
                 out={
                     audience: _with_json(
@@ -360,6 +341,5 @@ def asks_for(
         ask.out[audience]
         for ask in aid.asks
         if (not ask.suggested or recommended in ask.suggested)
-        and _meets(ask.when, answers, every=True)
-        and (not ask.unless or not _meets(ask.unless, answers, every=False))
+        and hold(ask.when, ask.unless, answers)
     ]

@@ -32,11 +32,7 @@ from advisor.recommendation import (
     Recommendation,
     StepUpOut,
 )
-from advisor.rule_table import BASES, CONFIDENCES, Caveat, RulesFile
-
-# A condition: (question id, the answers that satisfy it, whether the question is multiple
-# choice). Plain tuples, unpacked in the loops below, keep the hot path free of method calls.
-_Check = tuple[str, frozenset[Any], bool]
+from advisor.rule_table import BASES, CONFIDENCES, Caveat, Check, RulesFile, checks, hold
 
 _M = TypeVar("_M", bound=BaseModel)
 # A shared part of results: the model, and its JSON exactly as pydantic writes it, encoded once.
@@ -50,8 +46,8 @@ def _part(model: _M) -> Part[_M]:
 @dataclass(frozen=True, slots=True)
 class _CompiledRule:
     id: str
-    when: tuple[_Check, ...]
-    unless: tuple[_Check, ...]
+    when: tuple[Check, ...]
+    unless: tuple[Check, ...]
     ineligible: bool
     favours: int  # index into EXIT_POINTS, -1 for eligibility rules
     weight: float
@@ -61,34 +57,13 @@ class _CompiledRule:
     findings: frozenset[str]
 
     def fires(self, answers: dict[str, Any]) -> bool:
-        for field, allowed, multiple in self.when:
-            value = answers[field]
-            if allowed.isdisjoint(value) if multiple else value not in allowed:
-                return False
-        for field, allowed, multiple in self.unless:
-            value = answers[field]
-            if not allowed.isdisjoint(value) if multiple else value in allowed:
-                return False
-        return True
-
-
-def _hold(when: tuple[_Check, ...], unless: tuple[_Check, ...], answers: dict[str, Any]) -> bool:
-    """Whether every `when` condition holds and no `unless` one does (`_CompiledRule.fires`)."""
-    for field, allowed, multiple in when:
-        value = answers[field]
-        if allowed.isdisjoint(value) if multiple else value not in allowed:
-            return False
-    for field, allowed, multiple in unless:
-        value = answers[field]
-        if not allowed.isdisjoint(value) if multiple else value in allowed:
-            return False
-    return True
+        return hold(self.when, self.unless, answers)
 
 
 # A rule seen from one question: its index, its conditions on the other questions (`when`,
 # `unless`), and the answers of this question its `when` needs and its `unless` refuses (None
 # when it sets no such condition on it).
-_Split = tuple[int, tuple[_Check, ...], tuple[_Check, ...], frozenset | None, frozenset | None]
+_Split = tuple[int, tuple[Check, ...], tuple[Check, ...], frozenset | None, frozenset | None]
 
 
 def _split(index: int, rule: _CompiledRule, field: str) -> _Split:
@@ -155,12 +130,6 @@ class CompiledRules:
     json: SharedJson
 
 
-def _checks(conditions: dict[str, list[Any]]) -> tuple[_Check, ...]:
-    return tuple(
-        (field, frozenset(values), field in MULTIPLE_CHOICE) for field, values in conditions.items()
-    )
-
-
 def compile_rules(
     *,
     questions: list[Question],
@@ -203,8 +172,8 @@ def compile_rules(
         compiled.append(
             _CompiledRule(
                 id=rule.id,
-                when=_checks(rule.when),
-                unless=_checks(rule.unless),
+                when=checks(rule.when),
+                unless=checks(rule.unless),
                 ineligible=effect.kind == "ineligible",
                 favours=favours,
                 weight=effect.weight if effect.kind == "weight" else 0.0,
@@ -390,7 +359,7 @@ def _what_would_change(
             live = [
                 (ix, need, refuse)
                 for ix, when, unless, need, refuse in rules.by_field[field]
-                if _hold(when, unless, answers)
+                if hold(when, unless, answers)
             ]
             if not live:
                 continue

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, StrictBool, field_validator, model_validator
 
 from advisor.evidence import EXIT_POINTS, STRENGTHS, ExitPoint, Frozen, Slug, Strength, Text
+from advisor.profile import MULTIPLE_CHOICE
 from advisor.questions import Wording
 
 # What a rule rests on: what graduates at the exit point it favours said (`reported`), the
@@ -35,6 +36,30 @@ class IneligibleEffect(Frozen):
 
 
 Conditions = dict[Annotated[str, Field(pattern=r"^[a-z_]+$")], list[StrictBool | str]]
+# A condition compiled: (question id, the answers that satisfy it, whether the question is
+# multiple choice). Plain tuples, unpacked in `hold`, keep the engine's hot path lean.
+Check = tuple[str, frozenset[Any], bool]
+
+
+def checks(conditions: dict[str, list[Any]]) -> tuple[Check, ...]:
+    """A rule's (or a question to ask's) `when` or `unless`, compiled."""
+    return tuple(
+        (field, frozenset(values), field in MULTIPLE_CHOICE) for field, values in conditions.items()
+    )
+
+
+def hold(when: tuple[Check, ...], unless: tuple[Check, ...], answers: dict[str, Any]) -> bool:
+    """Whether every `when` condition holds and no `unless` one does: an answer meets a
+    condition when it is (or, multiple choice, includes) one of its values."""
+    for field, allowed, multiple in when:
+        value = answers[field]
+        if allowed.isdisjoint(value) if multiple else value not in allowed:
+            return False
+    for field, allowed, multiple in unless:
+        value = answers[field]
+        if not allowed.isdisjoint(value) if multiple else value in allowed:
+            return False
+    return True
 
 
 class Rule(Frozen):
