@@ -25,7 +25,7 @@ from sqlalchemy import JSON, Column, DateTime, Engine, event, func
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, InvalidatePoolError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
-from sqlmodel import Field, Session, SQLModel, create_engine, delete, select
+from sqlmodel import Field, Session, SQLModel, create_engine, delete, select, update
 
 from advisor.evidence import EXIT_POINTS
 from advisor.profile import ANSWERS, Profile
@@ -72,6 +72,49 @@ class SavedResult(SQLModel, table=True):
         # SQLite hands timestamps back without their zone; they were written in UTC.
         at = self.created_at
         return at if at.tzinfo else at.replace(tzinfo=dt.UTC)
+
+
+class Plan(SQLModel, table=True):
+    """A plan made together: the supervisor's answers about a colleague and the colleague's own,
+    each with when it was sent. Only enumerated answers, their timestamps and hashes of the two
+    seats' tokens: no names, no free text, no address. The id is a random uuid4."""
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    created_at: dt.datetime = Field(
+        default_factory=utcnow, sa_column=Column(DateTime(timezone=True), nullable=False)
+    )
+    expires_at: dt.datetime = Field(
+        sa_column=Column(DateTime(timezone=True), nullable=False, index=True)
+    )
+    supervisor_token_hash: str = Field(max_length=64)
+    colleague_token_hash: str = Field(max_length=64)
+    supervisor_answers: dict[str, Any] | None = Field(
+        default=None, sa_column=Column(JSON, nullable=True)
+    )
+    colleague_answers: dict[str, Any] | None = Field(
+        default=None, sa_column=Column(JSON, nullable=True)
+    )
+    supervisor_done_at: dt.datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+    colleague_done_at: dt.datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
+
+    def answers_of(self, seat: str) -> Profile | None:
+        stored = getattr(self, f"{seat}_answers")
+        return None if stored is None else Profile.model_validate(stored)
+
+    def done(self, seat: str) -> bool:
+        return getattr(self, f"{seat}_done_at") is not None
+
+    def expires_utc(self) -> dt.datetime:
+        return _utc(self.expires_at)
+
+
+def _utc(at: dt.datetime) -> dt.datetime:
+    # SQLite hands timestamps back without their zone; they were written in UTC.
+    return at if at.tzinfo else at.replace(tzinfo=dt.UTC)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -416,6 +459,97 @@ def purge(*, session: Session, older_than_days: int, now: dt.datetime | None = N
 
 
 # ---------------------------------------------------------------------------------------------
+# Plans made together (advisor.plans compares them)
+
+PLAN_SEATS = ("supervisor", "colleague")
+# A plan's token is 32 random bytes in base64url: 43 characters. Anything much longer is not one,
+# and is refused before it is hashed.
+MAX_PLAN_TOKEN_CHARS = 64
+
+
+def create_plan(
+    *, session: Session, days: int, now: dt.datetime | None = None
+) -> tuple[Plan, dict[str, str]]:
+    """A new, empty plan and each seat's token (shown once, in its link; only hashes are kept)."""
+    created = now or utcnow()
+    tokens = {seat: secrets.token_urlsafe(32) for seat in PLAN_SEATS}
+    plan = Plan(
+        created_at=created,
+        expires_at=created + dt.timedelta(days=days),
+        supervisor_token_hash=_hash(tokens["supervisor"]),
+        colleague_token_hash=_hash(tokens["colleague"]),
+    )
+    session.add(plan)
+    commit_durably(session)
+    return plan, tokens
+
+
+def parse_plan_id(text: str) -> uuid.UUID | None:
+    """A plan id from a path, or None for anything that is not one (never an error)."""
+    if not isinstance(text, str) or len(text) > 36:
+        return None
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        return None
+
+
+def open_plan(
+    *,
+    session: Session,
+    plan_id: uuid.UUID | None,
+    token: str | None,
+    now: dt.datetime | None = None,
+) -> tuple[Plan, str] | None:
+    """The plan and the seat whose token this is; None for no such plan, an expired one, a
+    missing or wrong token: the same None, so a caller cannot tell which."""
+    if plan_id is None or not token or len(token) > MAX_PLAN_TOKEN_CHARS:
+        return None
+    plan = session.get(Plan, plan_id)
+    if plan is None or plan.expires_utc() <= (now or utcnow()):
+        return None
+    given = _hash(token)
+    seat = None
+    # Both compared, in constant time, whichever matches.
+    for candidate in PLAN_SEATS:
+        if hmac.compare_digest(getattr(plan, f"{candidate}_token_hash"), given):
+            seat = candidate
+    return (plan, seat) if seat is not None else None
+
+
+def put_plan_answers(
+    *, session: Session, plan_id: uuid.UUID, seat: str, profile: Profile
+) -> Plan | None:
+    """Store one seat's answers (replacing any it sent before); the plan as it is now, or None
+    if it was deleted meanwhile. Only that seat's columns are written, so the two seats sending
+    at once both land."""
+    if seat not in PLAN_SEATS:
+        raise ValueError(f"no seat {seat!r}")
+    values = {f"{seat}_answers": profile.model_dump(mode="json"), f"{seat}_done_at": utcnow()}
+    result = session.exec(update(Plan).where(Plan.id == plan_id).values(**values))
+    if not result.rowcount:
+        session.rollback()
+        return None
+    commit_durably(session)
+    session.expire_all()
+    return session.get(Plan, plan_id)
+
+
+def delete_plan(*, session: Session, plan_id: uuid.UUID) -> bool:
+    """Delete a plan (its token was checked by open_plan); whether it was still there."""
+    result = session.exec(delete(Plan).where(Plan.id == plan_id))
+    commit_durably(session)
+    return bool(result.rowcount)
+
+
+def purge_plans(*, session: Session, now: dt.datetime | None = None) -> int:
+    """Delete every plan past its expiry; return how many."""
+    result = session.exec(delete(Plan).where(Plan.expires_at <= (now or utcnow())))
+    session.commit()
+    return result.rowcount or 0
+
+
+# ---------------------------------------------------------------------------------------------
 # Insights: aggregate counts only, published so that no small number can be worked out
 #
 # Hiding the cells under 5 is not enough: with the total and the other cells of a dimension
@@ -617,8 +751,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     with Session(engine_for(url, CHORE_BUSY_TIMEOUT_S)) as session:
         removed = purge(session=session, older_than_days=settings.retention_days)
+        plans = purge_plans(session=session)
     days = settings.retention_days
     print(f"Deleted {removed} assessment(s) older than {days} days from {shown}.")
+    print(f"Deleted {plans} plan(s) past their expiry ({settings.plan_days} days) from {shown}.")
     return 0
 
 

@@ -43,6 +43,13 @@ class Settings(BaseSettings):
         ge=1,
         description="Saved assessments older than this many days are deleted by `make purge`.",
     )
+    plan_days: int = Field(
+        default=30,
+        ge=1,
+        le=3650,
+        description="A plan made together expires this many days after it was created; "
+        "`make purge` deletes expired plans (a link to one says it has gone).",
+    )
     admin_token: str = Field(
         default="",
         description="Bearer token for the insights (page and API). Empty, or shorter than "

@@ -175,7 +175,8 @@ def test_migrate_creates_the_schema_on_an_empty_database(url):
     assert inspect(engine).get_table_names() == []
     db.migrate(url)
     inspector = inspect(engine)
-    assert set(inspector.get_table_names()) == {"assessment", "alembic_version"}
+    assert set(inspector.get_table_names()) == {"assessment", "plan", "alembic_version"}
+    assert {ix["name"] for ix in inspector.get_indexes("plan")} == {"ix_plan_expires_at"}
     assert {ix["name"] for ix in inspector.get_indexes("assessment")} == {
         "ix_assessment_created_at",
         "ix_assessment_origin",

@@ -29,6 +29,7 @@ EXPECTED = [
         "Delete a saved result | Programme advisor",
         "DeleteState.reset_outcome",
     ),
+    ("/plan/[plan_id]", "Plan together | Programme advisor", "PlanState.load"),
     ("/embed", "Which level suits you?", "EmbedState.open_embed"),
     ("/insights", "Insights for admissions teams", "InsightsState.open_insights"),
     ("404", "Page not found | Programme advisor", None),
@@ -102,9 +103,10 @@ def test_every_page_module_declares_its_pages_and_each_is_in_the_table() -> None
     assert sorted(s.route for s in declared) == sorted(s.route for s in PAGES)
 
 
-def test_only_the_insights_page_is_kept_out_of_search_engines_and_the_sitemap() -> None:
+def test_only_the_insights_and_plan_pages_are_kept_out_of_search_engines_and_the_sitemap() -> None:
     hidden = {spec.route for spec in PAGES if spec.meta or spec.context}
-    assert hidden == {"/insights"}
-    insights = next(spec for spec in PAGES if spec.route == "/insights")
-    assert {"name": "robots", "content": "noindex, nofollow"} in insights.meta
-    assert insights.context == {"sitemap": None}
+    assert hidden == {"/insights", "/plan/[plan_id]"}
+    for spec in PAGES:
+        if spec.route in hidden:
+            assert {"name": "robots", "content": "noindex, nofollow"} in spec.meta
+            assert spec.context == {"sitemap": None}

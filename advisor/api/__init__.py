@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from advisor.api.errors import database_unavailable, unparseable_body, validation_problem
-from advisor.api.routes import OPENAPI_URL, SWAGGER_STATIC, advice, insights, saved, service
+from advisor.api.routes import OPENAPI_URL, SWAGGER_STATIC, advice, insights, plans, saved, service
 from advisor.api.schemas import Health, QuestionsOut
 from advisor.asgi import inline_script_hashes
 from advisor.content import Content
@@ -83,6 +83,6 @@ def create_api(
     # The routers' routes are complete (prefix, tags and responses were applied when they were
     # declared), so the app takes them as they are. `include_router` would keep each router as
     # a branch that FastAPI walks into on every request, which costs the busiest route time.
-    for router in (advice.router, service.router, saved.router, insights.router):
+    for router in (advice.router, service.router, saved.router, plans.router, insights.router):
         api.router.routes.extend(router.routes)
     return api

@@ -70,3 +70,17 @@ class FieldError(BaseModel):
 
 class ValidationProblem(BaseModel):
     detail: list[FieldError]
+
+
+class PlanLinks(BaseModel):
+    supervisor: str = Field(description="The supervisor's private link (carries its own secret)")
+    colleague: str = Field(description="The colleague's private link (carries its own secret)")
+
+
+class PlanCreated(BaseModel):
+    id: uuid.UUID
+    links: PlanLinks = Field(description="Absolute URLs; each is shown once and not kept")
+    tokens: PlanLinks = Field(
+        description="Each seat's token, as X-Plan-Token takes it (the same secret as its link)"
+    )
+    expires_at: dt.datetime

@@ -12,6 +12,7 @@ from advisor.pages import (
     landing,
     method,
     not_found,
+    plan,
     result,
     saved,
 )
@@ -26,6 +27,7 @@ PAGES: tuple[PageSpec, ...] = (
     about.PAGE,
     saved.PAGE,
     saved.DELETE_PAGE,
+    plan.PAGE,
     embed.PAGE,
     insights.PAGE,
     not_found.PAGE,
