@@ -29,8 +29,11 @@ NOT_FOUND = (
     "This plan link does not work. It may be mistyped or cut short, or the plan was deleted "
     "or has expired."
 )
-# How often the open page asks whether the plan changed.
-WATCH_MS = 400
+# How often the open page asks whether the plan changed: often while a seat is waiting (the
+# other's news must show within a second), rarely once both are done (only a deletion or a
+# changed answer is left to see).
+WATCH_MS = 250
+WATCH_COMPLETE_MS = 2000
 # The browser's side of the watch. One loop per page: a newer loop (after a refresh, or a
 # reconnection that ran the page's events again) retires the older one. It resolves, handing
 # `{status, seats}` (or `{gone: true}`) to PlanState.changed, only when the plan differs from
@@ -158,7 +161,7 @@ class PlanState(rx.State):
             "plan_id": json.dumps(plan_id),
             "key": json.dumps(key),
             "seen": json.dumps(_seen(status)),
-            "every": WATCH_MS,
+            "every": WATCH_COMPLETE_MS if status.status == "complete" else WATCH_MS,
         }
         return rx.call_script(script, callback=PlanState.changed)
 
@@ -223,7 +226,7 @@ def plan_page() -> rx.Component:
                     PlanState.found,
                     rx.cond(
                         PlanState.status == "complete",
-                        rx.box(rx.text("Both have finished.", as_="p"), id="plan-complete"),
+                        rx.box(rx.text("Both have finished.", as_="p"), id="plan-comparison"),
                         _waiting(),
                     ),
                     _not_found(),
