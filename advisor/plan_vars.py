@@ -13,6 +13,7 @@ import reflex as rx
 from advisor.plan_view import (
     Column,
     Leaning,
+    NumberedFinding,
     Point,
     Row,
     Suggestion,
@@ -54,6 +55,10 @@ class ComparisonVars(rx.State, mixin=True):
     @rx.var
     def key_points(self) -> list[Point]:
         return _view_of(self.comparison_json, self.seat).key_points
+
+    @rx.var
+    def key_findings(self) -> list[NumberedFinding]:
+        return _view_of(self.comparison_json, self.seat).key_findings
 
     @rx.var
     def key_summary(self) -> str:

@@ -8,14 +8,14 @@ colleague's column always first (the decision is theirs) and the viewer's own co
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from advisor.content import Content
 from advisor.decision_aid import OPTION_NAMES
 from advisor.evidence import EXIT_POINT_NAMES
 from advisor.plans import SEAT_NAMES, Comparison, DiscussionPoint, Seat
-from advisor.view import CONFIDENCE_MEANING, CONFIDENCE_WORDS
+from advisor.view import CONFIDENCE_MEANING, CONFIDENCE_WORDS, number_findings
 
 # The colleague's column first, as mentoring agreements put the mentee's: the decision is theirs.
 COLUMN_ORDER: tuple[Seat, ...] = ("colleague", "supervisor")
@@ -65,6 +65,16 @@ class FindingLink:
 
 
 @dataclass(frozen=True)
+class NumberedFinding:
+    """A finding in the one numbered list under the differences that matter."""
+
+    number: int
+    id: str
+    label: str
+    section: str
+
+
+@dataclass(frozen=True)
 class AskLine:
     who: str  # "Ask the programme"
     text: str
@@ -81,6 +91,8 @@ class Point:
     text: str
     changes: bool
     findings: list[FindingLink] = field(default_factory=list)
+    # On a difference that changes a suggestion: its findings' numbers in key_findings.
+    refs: list[NumberedFinding] = field(default_factory=list)
     asks: list[AskLine] = field(default_factory=list)
 
 
@@ -116,6 +128,7 @@ class ComparisonView:
     agree_on_suggestion: bool = False
     suggestion_summary: str = ""
     key_points: list[Point] = field(default_factory=list)
+    key_findings: list[NumberedFinding] = field(default_factory=list)
     key_summary: str = ""
     other_points: list[Point] = field(default_factory=list)
     rows: list[Row] = field(default_factory=list)
@@ -207,12 +220,19 @@ def _findings(ids: list[str], content: Content) -> list[FindingLink]:
     return [FindingLink(id=f, label=known[f].statement, section=known[f].section) for f in ids]
 
 
+def point_text(text: str, label: str) -> str:
+    """A discussion point's words under its question's heading: without the question's name
+    they start with ("Research plans: the supervisor answered ...")."""
+    said = text.removeprefix(f"{label}: ")
+    return said[:1].upper() + said[1:]
+
+
 def _point(point: DiscussionPoint, label: str, content: Content) -> Point:
     return Point(
         question_id=point.question_id,
         anchor=f"point-{point.question_id}",
         label=label,
-        text=point.text,
+        text=point_text(point.text, label),
         changes=point.changes_suggestion,
         findings=_findings(point.findings, content),
         asks=[
@@ -257,10 +277,26 @@ def _suggested_phrase(exit_point: str | None) -> str:
     return f"the {EXIT_POINT_NAMES[exit_point]}" if exit_point else "no exit point"
 
 
+def numbered(points: list[Point]) -> tuple[list[Point], list[NumberedFinding]]:
+    """The points with their findings' numbers, and the findings they cite, each once,
+    numbered in the order first cited (as the result numbers its reasons' findings)."""
+    cited = [
+        {"findings": [{"id": f.id, "label": f.label, "section": f.section} for f in p.findings]}
+        for p in points
+    ]
+    found = [NumberedFinding(**f) for f in number_findings(cited)]
+    by_number = {f.number: f for f in found}
+    return [
+        replace(point, refs=[by_number[n] for n in each["refs"]])
+        for point, each in zip(points, cited, strict=True)
+    ], found
+
+
 def build(comparison: Comparison, viewer: str, content: Content) -> ComparisonView:
     """The comparison as `viewer` ("supervisor" or "colleague") sees it."""
     labels = {pair.question_id: pair.label for pair in comparison.questions}
     points = [_point(p, labels[p.question_id], content) for p in comparison.discussion_points]
+    key_points, key_findings = numbered([p for p in points if p.changes])
     level = content.priorities.level_label
     priority_rows = [
         _row(
@@ -284,7 +320,8 @@ def build(comparison: Comparison, viewer: str, content: Content) -> ComparisonVi
         suggestions=_suggestions(comparison, viewer),
         agree_on_suggestion=comparison.agree_on_suggestion,
         suggestion_summary=suggestion_summary(comparison),
-        key_points=[p for p in points if p.changes],
+        key_points=key_points,
+        key_findings=key_findings,
         key_summary=key_summary(comparison),
         other_points=[p for p in points if not p.changes],
         rows=[

@@ -15,6 +15,7 @@ from advisor.plan_view import (
     cached_views,
     key_summary,
     leaning_text,
+    point_text,
     suggestion_summary,
 )
 from advisor.plans import READINESS_CAUTION, Comparison, compare
@@ -104,7 +105,10 @@ def test_the_differences_that_change_a_suggestion_come_first_with_their_evidence
     source = apart.discussion_points[0]
     assert key.anchor == "point-research_aim"
     assert key.label == "Research plans"
-    assert key.text == source.text
+    # The question names the point's heading, so its words start after it.
+    assert source.text.startswith("Research plans: the supervisor answered")
+    assert key.text == point_text(source.text, "Research plans")
+    assert key.text.startswith("The supervisor answered “Do and publish research”")
     assert key.findings, "a point that changes the suggestion rests on findings"
     assert [f.id for f in key.findings] == source.findings
     for finding in key.findings:
@@ -245,3 +249,38 @@ def test_the_cached_view_of_the_json_and_of_nothing_yet(apart, content) -> None:
         empty = view_of(*missing)
         assert empty is EMPTY and not empty.ready
         assert empty.rows == empty.key_points == empty.suggestions == empty.columns == []
+
+
+def test_the_findings_of_the_differences_that_matter_are_numbered_once(content) -> None:
+    # Five differences that each change a suggestion, several resting on the same findings.
+    supervisor = {
+        **SUPERVISOR,
+        "role": "major_teaching",
+        "career_stage": "late",
+        "motivations": ["professional_review", "leadership", "colleague_recommendation"],
+    }
+    colleague = {
+        **COLLEAGUE,
+        "role": "trainee",
+        "career_stage": "early",
+        "motivations": [
+            "improve_teaching",
+            "education_interest",
+            "career_prospects",
+            "institutional_requirement",
+            "funding_requirement",
+            "specialist_career",
+        ],
+    }
+    comparison = compared(content, supervisor=supervisor, colleague=colleague)
+    assert len(comparison.changes_suggestion) >= 3
+    view = build(comparison, "colleague", content)
+    cited = [f for p in comparison.discussion_points if p.changes_suggestion for f in p.findings]
+    assert len(set(cited)) < len(cited), "the case should repeat a finding"
+    assert [f.id for f in view.key_findings] == list(dict.fromkeys(cited))
+    assert [f.number for f in view.key_findings] == list(range(1, len(view.key_findings) + 1))
+    numbers = {f.id: f.number for f in view.key_findings}
+    for point in view.key_points:
+        assert [r.id for r in point.refs] == [f.id for f in point.findings]
+        assert [r.number for r in point.refs] == [numbers[f.id] for f in point.findings]
+    assert all(p.refs == [] for p in view.other_points)

@@ -17,11 +17,17 @@ from advisor.components.result_view import CONFIDENCE_DOTS, confidence_badge
 from advisor.plan_vars import ComparisonVars
 from advisor.plan_view import AGREE_HEADING
 
+# The thing asked, the colleague's answer, the supervisor's, and whether they agree (room for
+# "Changes the suggestion" on two lines).
+COLUMN_WIDTHS = ("24%", "28%", "28%", "20%")
 # Rows of the printed boxes for the agreed next steps.
 NEXT_STEP_BOXES = 4
 TABLE_STYLE = {
     "border_collapse": "collapse",
     "width": "100%",
+    # The columns' widths are set (COLUMN_WIDTHS), not left to the longest answer: cells may
+    # break long words, which would let an automatic layout squeeze a column to a letter.
+    "table_layout": "fixed",
     "font_size": rx.breakpoints(initial="0.8125rem", sm="0.9375rem"),
     "line_height": "1.4",
 }
@@ -52,7 +58,7 @@ def _finding(finding: rx.Var) -> rx.Component:
         rx.link(
             finding.label.to(str), href=finding_href(finding.id.to(str)), color=styles.ACCENT_TEXT
         ),
-        rx.text(" (", finding.section.to(str), ")", as_="span", color=styles.TEXT_MUTED),
+        rx.text(" — ", finding.section.to(str), as_="span", color=styles.TEXT_MUTED),
         style=styles.FINDING_ITEM_STYLE,
     )
 
@@ -69,17 +75,51 @@ def _ask(ask: rx.Var) -> rx.Component:
     )
 
 
+def _ref(finding: rx.Var, index: rx.Var) -> rx.Component:
+    """A point's pointer to one of its findings: the finding's number in the list under the
+    points, linking to the finding on the evidence page (as the result's reasons do)."""
+    number = finding.number.to_string()
+    return rx.fragment(
+        rx.cond(index > 0, ", ", ""),
+        rx.link(
+            number,
+            href=finding_href(finding.id.to(str)),
+            aria_label="Evidence " + number + ": " + finding.label.to(str),
+            color=styles.ACCENT_TEXT,
+            class_name="evidence-ref",
+        ),
+    )
+
+
+def _numbered_finding(finding: rx.Var) -> rx.Component:
+    number = finding.number.to_string()
+    return rx.el.li(
+        rx.text(number + ". ", as_="span", weight="bold"),
+        rx.link(
+            finding.label.to(str), href=finding_href(finding.id.to(str)), color=styles.ACCENT_TEXT
+        ),
+        rx.text(" — ", finding.section.to(str), as_="span", color=styles.TEXT_MUTED),
+        id="compare-evidence-" + number,
+        style=styles.FINDING_ITEM_STYLE,
+    )
+
+
 def _point(point: rx.Var, key: bool) -> rx.Component:
     """One disagreement: what each said and its effect, the findings it touches, and the
-    questions to ask. On the differences that matter the findings are open (and printed); on
-    the others they fold away, as the result's evidence does."""
+    questions to ask. On the differences that matter the findings are numbered, listed once
+    under them (and printed); on the others they fold away, as the result's evidence does."""
     findings = point.findings
     if key:
         evidence = rx.cond(
-            findings.length() > 0,
-            rx.box(
-                rx.heading("What the study found", as_="h4", size="2", style=styles.H4_STYLE),
-                _finding_list(findings),
+            point.refs.length() > 0,
+            rx.text(
+                "What the study found: ",
+                rx.foreach(point.refs, _ref),
+                as_="p",
+                size="2",
+                color=styles.TEXT_MUTED,
+                margin_top=styles.SPACE_XS,
+                class_name="point-refs",
             ),
         )
     else:
@@ -127,6 +167,7 @@ def _agree_cell(row: rx.Var) -> rx.Component:
             row.note.to(str) != "",
             rx.text(row.note.to(str), as_="span", display="block", size="1", weight="bold"),
         ),
+        role="cell",
         class_name="agree-cell",
         style=CELL_STYLE,
     )
@@ -134,11 +175,12 @@ def _agree_cell(row: rx.Var) -> rx.Component:
 
 def _row(row: rx.Var) -> rx.Component:
     return rx.el.tr(
-        rx.el.th(row.label.to(str), scope="row", style=ROW_HEAD_STYLE),
-        rx.el.td(row.colleague.to(str), style=CELL_STYLE),
-        rx.el.td(row.supervisor.to(str), style=CELL_STYLE),
+        rx.el.th(row.label.to(str), scope="row", role="rowheader", style=ROW_HEAD_STYLE),
+        rx.el.td(row.colleague.to(str), role="cell", style=CELL_STYLE),
+        rx.el.td(row.supervisor.to(str), role="cell", style=CELL_STYLE),
         _agree_cell(row),
         id=row.row_id.to(str),
+        role="row",
         custom_attrs={"data-agree": rx.cond(row.agree, "true", "false")},
         style=rx.cond(row.agree, {}, DIFFERS_ROW_STYLE),
     )
@@ -148,6 +190,7 @@ def _column_head(column: rx.Var) -> rx.Component:
     return rx.el.th(
         column.heading.to(str),
         scope="col",
+        role="columnheader",
         class_name=rx.cond(column.you, "seat-column you", "seat-column"),
         style=HEAD_STYLE,
     )
@@ -165,22 +208,30 @@ def _table(
     whether they agree. It fits the page's width (no sideways scrolling on a phone)."""
     return rx.el.table(
         rx.el.caption(caption, style=styles.CAPTION_STYLE),
-        rx.el.colgroup(
-            rx.el.col(width="30%"),
-            rx.el.col(width="29%"),
-            rx.el.col(width="29%"),
-            rx.el.col(width="12%"),
-        ),
+        rx.el.colgroup(*[rx.el.col(width=width) for width in COLUMN_WIDTHS]),
         rx.el.thead(
             rx.el.tr(
-                rx.el.th(first, scope="col", style=HEAD_STYLE),
+                rx.el.th(
+                    first, scope="col", role="columnheader", class_name="first", style=HEAD_STYLE
+                ),
                 rx.foreach(state.compare_columns, _column_head),
-                rx.el.th(AGREE_HEADING, scope="col", style=HEAD_STYLE),
-            )
+                rx.el.th(
+                    AGREE_HEADING,
+                    scope="col",
+                    role="columnheader",
+                    class_name="agree-head",
+                    style=HEAD_STYLE,
+                ),
+                role="row",
+            ),
+            role="rowgroup",
         ),
-        rx.el.tbody(rx.foreach(rows, _row)),
+        rx.el.tbody(rx.foreach(rows, _row), role="rowgroup"),
         foot if foot is not None else rx.fragment(),
         id=table_id,
+        # The roles keep it a table for screen readers where a phone's width stacks its cells
+        # (assets/advisor.css), which drops a table's own semantics in some browsers.
+        role="table",
         class_name="compare-table",
         style=TABLE_STYLE,
     )
@@ -250,6 +301,22 @@ def _key_differences(state: type[ComparisonVars]) -> rx.Component:
         "Where you differ and it matters",
         paragraph(state.key_summary, id="key-summary"),
         rx.foreach(state.key_points, lambda point: _point(point, key=True)),
+        rx.cond(
+            state.key_findings.length() > 0,
+            rx.box(
+                rx.heading(
+                    "What the study found on these differences",
+                    as_="h3",
+                    size="3",
+                    style=styles.H4_STYLE,
+                ),
+                rx.el.ul(
+                    rx.foreach(state.key_findings, _numbered_finding),
+                    style=styles.FINDING_LIST_STYLE,
+                ),
+                id="key-findings",
+            ),
+        ),
         id="key-differences",
     )
 
@@ -320,14 +387,18 @@ def _priorities(state: type[ComparisonVars]) -> rx.Component:
 def _readiness(state: type[ComparisonVars]) -> rx.Component:
     foot = rx.el.tfoot(
         rx.el.tr(
-            rx.el.th("Yes answers", scope="row", style=ROW_HEAD_STYLE),
+            rx.el.th("Yes answers", scope="row", role="rowheader", style=ROW_HEAD_STYLE),
             rx.foreach(
                 state.readiness_scores,
-                lambda score: rx.el.td(score, style={**CELL_STYLE, "font_weight": "600"}),
+                lambda score: rx.el.td(
+                    score, role="cell", style={**CELL_STYLE, "font_weight": "600"}
+                ),
             ),
-            rx.el.td("", style=CELL_STYLE),
+            rx.el.td(role="cell", class_name="agree-cell", style=CELL_STYLE),
+            role="row",
         ),
         id="readiness-scores",
+        role="rowgroup",
     )
     return section(
         "both-readiness-heading",

@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from advisor.evidence import EXIT_POINT_NAMES
+from advisor.plan_view import point_text
 from advisor.plans import Comparison, compare
 from advisor.profile import Profile
 from tests.e2e.test_print import pdf_pages
@@ -173,15 +174,20 @@ def test_each_seat_sees_both_answers_and_what_matters_first(
     expect(key).to_have_count(len(comparison.changes_suggestion))
     ids = [key.nth(i).get_attribute("id") for i in range(key.count())]
     assert ids == [f"point-{q}" for q in comparison.changes_suggestion]
+    labels = {pair.question_id: pair.label for pair in comparison.questions}
     for point in comparison.discussion_points:
         shown = page.locator(f"#point-{point.question_id}")
-        expect(shown).to_contain_text(point.text)
+        expect(shown.locator("h3")).to_have_text(labels[point.question_id])
+        expect(shown).to_contain_text(point_text(point.text, labels[point.question_id]))
         for ask in point.asks:
             expect(shown).to_contain_text(ask.text)
         if point.changes_suggestion:
             for finding in point.findings:
                 link = shown.locator(f"a[href='/evidence#finding-{finding}']")
                 expect(link).to_be_visible()
+    # Their findings, numbered, each listed once however many differences rest on it.
+    cited = [f for p in comparison.discussion_points if p.changes_suggestion for f in p.findings]
+    expect(page.locator("#key-findings li")).to_have_count(len(set(cited)))
     others = page.locator("#other-differences article.discussion-point")
     expect(others).to_have_count(len(comparison.discussion_points) - key.count())
 
