@@ -26,6 +26,10 @@ CHANGES_NOTE = "Changes the suggestion"
 NOT_ANSWERED = "Not answered"
 NOT_RATED = "Not rated"
 NO_SUGGESTION = "No suggestion"
+NO_SUGGESTION_NOTE = (
+    "These answers say the colleague has no healthcare background. The programme is for "
+    "healthcare professionals, so the advisor makes no suggestion."
+)
 # Whose answers each seat's suggestion comes from, as a heading.
 ANSWERS_OF = {"colleague": "The colleague's own answers", "supervisor": "The supervisor's answers"}
 ASK_WHO = {
@@ -55,6 +59,7 @@ class Suggestion:
     confidence: str  # "strong", "moderate", "tentative", or ""
     confidence_label: str
     confidence_meaning: str
+    note: str = ""  # why there is no suggestion
 
 
 @dataclass(frozen=True)
@@ -163,6 +168,7 @@ def _suggestions(comparison: Comparison, viewer: str) -> list[Suggestion]:
                 confidence=confidence,
                 confidence_label=CONFIDENCE_WORDS.get(confidence, ""),
                 confidence_meaning=CONFIDENCE_MEANING.get(confidence, ""),
+                note="" if exit_point else NO_SUGGESTION_NOTE,
             )
         )
     return out
@@ -174,8 +180,8 @@ def suggestion_summary(comparison: Comparison) -> str:
     if comparison.agree_on_suggestion:
         if colleague is None:
             return (
-                "Neither set of answers leads to a suggestion: both say the colleague has no "
-                "healthcare background, and the programme is for healthcare professionals."
+                "Neither set of answers leads to a suggestion. Both say the colleague has no "
+                "healthcare background, and the programme is for people who work in healthcare."
             )
         return (
             f"Both sets of answers lead to the same suggestion: the {EXIT_POINT_NAMES[colleague]}."
@@ -185,8 +191,8 @@ def suggestion_summary(comparison: Comparison) -> str:
         return f"to the {EXIT_POINT_NAMES[exit_point]}" if exit_point else "to no suggestion"
 
     return (
-        "The two sets of answers lead to different suggestions: the colleague's own answers "
-        f"{lead(colleague)}, the supervisor's {lead(supervisor)}."
+        "The two sets of answers lead to different suggestions. The colleague's own answers "
+        f"lead {lead(colleague)}. The supervisor's lead {lead(supervisor)}."
     )
 
 
@@ -201,11 +207,11 @@ def key_summary(comparison: Comparison) -> str:
         )
     if not comparison.agree_on_suggestion:
         return (
-            "No single difference changes a suggestion on its own: the suggestions differ "
-            "because of several differences together. Talk through the differences below."
+            "No one difference changes a suggestion by itself. The suggestions differ because "
+            "of several differences together. Talk through the differences below."
         )
     if any(not pair.agree for pair in comparison.questions):
-        return "None of your differences changes either suggestion."
+        return "You differ on some answers, but none of them changes a suggestion."
     return "You gave the same answer to every question."
 
 

@@ -9,6 +9,7 @@ from advisor.plan_view import (
     CHANGES_NOTE,
     EMPTY,
     NO_SUGGESTION,
+    NO_SUGGESTION_NOTE,
     NOT_ANSWERED,
     NOT_RATED,
     build,
@@ -131,8 +132,8 @@ def test_both_suggestions_with_their_confidence(apart, content) -> None:
         assert suggestion.confidence_label.lower().startswith(level)
         assert suggestion.confidence_meaning
     assert view.suggestion_summary == (
-        "The two sets of answers lead to different suggestions: the colleague's own answers to "
-        "the Certificate, the supervisor's to the Masters."
+        "The two sets of answers lead to different suggestions. The colleague's own answers "
+        "lead to the Certificate. The supervisor's lead to the Masters."
     )
 
 
@@ -146,6 +147,7 @@ def test_no_suggestion_for_answers_without_a_healthcare_background(content) -> N
         "",
         "",
     )
+    assert mine.note == NO_SUGGESTION_NOTE and view.suggestions[1].note == ""
     assert view.key_points[0].question_id == "healthcare_background"
     assert "to no suggestion" in view.suggestion_summary
 
@@ -169,12 +171,14 @@ def test_differences_that_change_nothing(content) -> None:
     # Only the workplace differs: talked about, but it changes neither suggestion.
     comparison = compared(content, colleague={**SUPERVISOR, "workplace": "international"})
     assert comparison.agree_on_suggestion and not comparison.changes_suggestion
-    assert key_summary(comparison) == "None of your differences changes either suggestion."
+    assert key_summary(comparison) == (
+        "You differ on some answers, but none of them changes a suggestion."
+    )
     view = build(comparison, "supervisor", content)
     assert [p.question_id for p in view.other_points] == ["workplace"]
     # Suggestions that differ with no single difference to blame say so.
     apart_together = comparison.model_copy(update={"agree_on_suggestion": False})
-    assert key_summary(apart_together).startswith("No single difference changes a suggestion")
+    assert key_summary(apart_together).startswith("No one difference changes a suggestion")
 
 
 def test_priorities_side_by_side_in_the_levels_words(apart, content) -> None:

@@ -266,6 +266,10 @@ def _suggestion(item: rx.Var) -> rx.Component:
                 margin_top=styles.SPACE_XS,
             ),
         ),
+        rx.cond(
+            item.note.to(str) != "",
+            rx.text(item.note.to(str), as_="p", size="2", margin_top=styles.SPACE_XS),
+        ),
         id="suggestion-" + item.seat.to(str),
         class_name="suggestion",
         style=SUGGESTION_STYLE,
