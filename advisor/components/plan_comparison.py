@@ -39,7 +39,7 @@ CELL_STYLE = {
 }
 HEAD_STYLE = {**CELL_STYLE, "font_weight": "600", "border_bottom": f"2px solid {styles.BORDER}"}
 ROW_HEAD_STYLE = {**CELL_STYLE, "font_weight": "600"}
-DIFFERS_ROW_STYLE = {"background_color": rx.color("amber", 2)}
+DIFFERS_ROW_STYLE = {"background_color": rx.color("amber", 3)}
 POINT_STYLE = {**styles.CARD_STYLE, "padding": styles.SPACE_M, "margin_bottom": styles.SPACE_M}
 KEY_POINT_STYLE = {**POINT_STYLE, "border_left": f"4px solid {rx.color('amber', 9)}"}
 SUGGESTION_STYLE = {**styles.COLUMN_STYLE, "padding": styles.SPACE_M}
