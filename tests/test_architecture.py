@@ -24,6 +24,7 @@ CORE = (
     "advisor.content",
     "advisor.answers",
     "advisor.view",
+    "advisor.plan_view",
     "advisor.embed_options",
     "advisor.about",
     "advisor.reading_level",

@@ -353,7 +353,8 @@ def _programme(state: type[ResultVars]) -> rx.Component:
     )
 
 
-def _confidence_badge(level: str) -> rx.Component:
+def confidence_badge(level: str) -> rx.Component:
+    """A confidence level as a badge: its word, and one to three filled dots."""
     filled = CONFIDENCE_DOTS[level]
     dots = [
         rx.el.span(
@@ -387,7 +388,7 @@ def _summary(state: type[ResultVars]) -> rx.Component:
         rx.flex(
             rx.match(
                 state.confidence,
-                *[(level, _confidence_badge(level)) for level in CONFIDENCE_DOTS],
+                *[(level, confidence_badge(level)) for level in CONFIDENCE_DOTS],
                 rx.fragment(),
             ),
             rx.text(

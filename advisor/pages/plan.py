@@ -18,7 +18,9 @@ import reflex as rx
 
 from advisor import db, styles
 from advisor.components.layout import page, paragraph
+from advisor.components.plan_comparison import comparison_view
 from advisor.page_spec import PageSpec
+from advisor.plan_vars import ComparisonVars
 from advisor.plans import SEAT_NAMES, PlanStatus, plan_status
 from advisor.runtime import CONTENT
 from advisor.state import BUSY
@@ -98,7 +100,7 @@ def _read(plan_id: str, key: str) -> PlanStatus | None:
     return work  # type: ignore[return-value]
 
 
-class PlanState(rx.State):
+class PlanState(ComparisonVars, rx.State):
     """One seat's view of one plan, read from the database (nothing of it kept in the browser
     but the link). The other seat's answers reach this state only inside the comparison."""
 
@@ -234,7 +236,7 @@ def plan_page() -> rx.Component:
                     PlanState.found,
                     rx.cond(
                         PlanState.status == "complete",
-                        rx.box(rx.text("Both have finished.", as_="p"), id="plan-comparison"),
+                        rx.box(comparison_view(PlanState), id="plan-comparison"),
                         _waiting(),
                     ),
                     _not_found(),
