@@ -88,11 +88,13 @@ class Plan(SQLModel, table=True):
     )
     supervisor_token_hash: str = Field(max_length=64)
     colleague_token_hash: str = Field(max_length=64)
+    # Not sent yet is SQL NULL (`IS NULL` finds it), not the JSON text 'null' that a plain JSON
+    # column writes for None.
     supervisor_answers: dict[str, Any] | None = Field(
-        default=None, sa_column=Column(JSON, nullable=True)
+        default=None, sa_column=Column(JSON(none_as_null=True), nullable=True)
     )
     colleague_answers: dict[str, Any] | None = Field(
-        default=None, sa_column=Column(JSON, nullable=True)
+        default=None, sa_column=Column(JSON(none_as_null=True), nullable=True)
     )
     supervisor_done_at: dt.datetime | None = Field(
         default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
