@@ -521,3 +521,36 @@ def test_the_openapi_document_lists_every_answer_of_the_plans(client):
     }
     assert set(paths[f"{PLANS}/{{plan_id}}"]["get"]["responses"]) >= {"200", "404"}
     assert set(paths[f"{PLANS}/{{plan_id}}"]["delete"]["responses"]) >= {"204", "404"}
+
+
+# The API's components before plans were added (commit a36a966): plans only add to them.
+COMPONENTS_BEFORE_PLANS = {
+    "AskEntry", "AskOut", "Caveat", "Cell", "Change", "Citation", "Cited", "ConfidenceRule",
+    "Content", "DecisionFile", "Dimension", "ExitPointDetails", "FieldError", "Finding",
+    "FitChange", "FitRow", "Growth", "HTTPValidationError", "Health", "Ineligible",
+    "IneligibleEffect", "Insights", "Level", "Limitation", "Locator", "Method", "Offer", "Option",
+    "OptionEntry", "Outcome", "OutcomeItem", "Priorities", "PrioritiesFit", "PriorityItem",
+    "PriorityLink", "PriorityStep", "Problem", "Profile", "Programme", "ProgrammeDetails",
+    "ProviderGrowth", "Question", "QuestionsOut", "Quotation", "QuoteOut", "Ranked", "Readiness",
+    "ReadinessCheck", "ReadinessItem", "ReadinessStep", "Reason", "Recommendation", "Rule",
+    "RulesFile", "Sample", "SampleGroup", "SampleRow", "SavedAssessment", "Scoring", "StepUp",
+    "StepUpOut", "StoredAssessment", "Study", "SureOut", "Theme", "ValidationError",
+    "ValidationProblem", "WeightEffect", "Wording",
+}  # fmt: skip
+
+
+def test_profile_is_one_schema_for_requests_and_responses(client):
+    # A Profile sent (the bodies) and a Profile answered (a plan's own answers) share one
+    # component: FastAPI splits a model into Profile-Input and Profile-Output as soon as the
+    # two differ, which would rename a component every client generated code from.
+    document = client.get("/api/v1/openapi.json").json()
+    names = set(document["components"]["schemas"])
+    assert not {n for n in names if n.endswith(("-Input", "-Output"))}
+    assert names >= COMPONENTS_BEFORE_PLANS
+    profile = {"$ref": "#/components/schemas/Profile"}
+    paths = document["paths"]
+    for path in ("/api/v1/recommendations", f"{PLANS}/{{plan_id}}/answers"):
+        (operation,) = paths[path].values()
+        assert operation["requestBody"]["content"]["application/json"]["schema"] == profile
+    answers = document["components"]["schemas"]["PlanStatus"]["properties"]["answers"]
+    assert profile in answers["anyOf"]
