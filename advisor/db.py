@@ -507,10 +507,11 @@ def open_plan(
     missing or wrong token: the same None, so a caller cannot tell which."""
     if plan_id is None or not token or len(token) > MAX_PLAN_TOKEN_CHARS:
         return None
+    # Hashed first, whether or not the plan is there: no plan costs the same as a wrong token.
+    given = _hash(token)
     plan = session.get(Plan, plan_id)
     if plan is None or plan.expires_utc() <= (now or utcnow()):
         return None
-    given = _hash(token)
     seat = None
     # Both compared, in constant time, whichever matches.
     for candidate in PLAN_SEATS:
