@@ -352,7 +352,6 @@ def test_a_plan_expires_after_plan_days(client, sqlite_engine, monkeypatch):
     plan = start(client)
     put(client, plan, "colleague", COLLEAGUE)
     expires = dt.datetime.fromisoformat(plan["expires_at"])
-    real = db.utcnow
     monkeypatch.setattr(db, "utcnow", lambda: expires - dt.timedelta(seconds=1))
     assert client.get(f"{PLANS}/{plan['id']}", headers=key(plan, "colleague")).status_code == 200
     monkeypatch.setattr(db, "utcnow", lambda: expires)
@@ -360,7 +359,6 @@ def test_a_plan_expires_after_plan_days(client, sqlite_engine, monkeypatch):
     for seat in ("supervisor", "colleague"):
         same_404(client.get(f"{PLANS}/{plan['id']}", headers=key(plan, seat)), reference)
         same_404(put(client, plan, seat, SUPERVISOR), reference)
-    monkeypatch.setattr(db, "utcnow", real)
 
 
 # ---------------------------------------------------------------------------------------------
