@@ -118,7 +118,7 @@ $(WRK):
 	export DEBIAN_FRONTEND=noninteractive && apt-get update -q && \
 		apt-get install -y -q --no-install-recommends wrk </dev/null
 
-purge: install ## Delete saved results older than ADVISOR_RETENTION_DAYS (365) and expired plans (ADVISOR_PLAN_DAYS, 30)
+purge: install ## Delete saved assessments older than ADVISOR_RETENTION_DAYS (default 365) and plans past ADVISOR_PLAN_DAYS (default 30)
 	cd $(ROOT) && $(PY) -m advisor.db purge
 
 lint: install ## Check lint and formatting with ruff

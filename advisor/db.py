@@ -88,11 +88,13 @@ class Plan(SQLModel, table=True):
     )
     supervisor_token_hash: str = Field(max_length=64)
     colleague_token_hash: str = Field(max_length=64)
+    # Not sent yet is SQL NULL (`IS NULL` finds it), not the JSON text 'null' that a plain JSON
+    # column writes for None.
     supervisor_answers: dict[str, Any] | None = Field(
-        default=None, sa_column=Column(JSON, nullable=True)
+        default=None, sa_column=Column(JSON(none_as_null=True), nullable=True)
     )
     colleague_answers: dict[str, Any] | None = Field(
-        default=None, sa_column=Column(JSON, nullable=True)
+        default=None, sa_column=Column(JSON(none_as_null=True), nullable=True)
     )
     supervisor_done_at: dt.datetime | None = Field(
         default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
@@ -505,10 +507,11 @@ def open_plan(
     missing or wrong token: the same None, so a caller cannot tell which."""
     if plan_id is None or not token or len(token) > MAX_PLAN_TOKEN_CHARS:
         return None
+    # Hashed first, whether or not the plan is there: no plan costs the same as a wrong token.
+    given = _hash(token)
     plan = session.get(Plan, plan_id)
     if plan is None or plan.expires_utc() <= (now or utcnow()):
         return None
-    given = _hash(token)
     seat = None
     # Both compared, in constant time, whichever matches.
     for candidate in PLAN_SEATS:

@@ -7,6 +7,13 @@ of log per byte sent. `install()` swaps the logging module's record factory, so 
 whoever logs it, carries its message with control characters escaped (a newline becomes the two
 characters `\\n`) and cut to MAX_MESSAGE_CHARS, and a traceback whose exception message is
 treated the same way. Pure standard library: no Reflex here.
+
+Secrets a URL or a header carries are replaced by `[redacted]` in every record, whoever logs it:
+a plan's link (`/plan/<id>?key=<token>`), the `token` of a saved result's delete link, and the
+X-Plan-Token and X-Delete-Token headers. An access log line (uvicorn's, which gunicorn writes
+when a deployer turns it on with `--access-logfile`) therefore never holds a token. A record
+whose arguments are plain values keeps them (cleaned the same way), so a formatter that reads
+them, as uvicorn's access formatter does, still works.
 """
 
 from __future__ import annotations
@@ -23,6 +30,25 @@ MAX_TRACEBACK_CHARS = 8000
 # C0 and C1 controls, DEL, and the Unicode line and paragraph separators (which some log
 # viewers break lines at); tab is kept.
 _CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+# A secret in a URL's query (`?key=...`, `&token=...`), in a header as logged (`X-Plan-Token:
+# ...`, `'x-plan-token': '...'`, `(b'x-plan-token', b'...')`), or in a parsed query
+# (`"key": "..."`). Only the value is replaced: what was asked for stays readable.
+REDACTED = "[redacted]"
+_SECRETS = re.compile(
+    r"(?P<query>[?&;](?:key|token)=)[^&#;\s\"'<>\\]+"
+    r"|(?P<header>x-(?:plan|delete)-token[\"']?\s*[:=,]\s*b?[\"']?)[^\"'\s,;)}\]\\]+"
+    r"|(?P<field>[\"']key[\"']\s*:\s*[\"'])[^\"'\\]*",
+    re.IGNORECASE,
+)
+
+
+def redact(text: str) -> str:
+    """`text` with the value of every plan key, delete token and token header replaced."""
+    if "=" not in text and ":" not in text and "," not in text:
+        return text
+    return _SECRETS.sub(lambda m: (m["query"] or m["header"] or m["field"]) + REDACTED, text)
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -68,7 +94,7 @@ def _clean_traceback(
         lines.append("Traceback (most recent call last):\n")
         lines.extend(frames)
         name = type(exception).__qualname__
-        lines.append(f"{name}: {clean(str(exception))}\n")
+        lines.append(f"{name}: {clean(redact(str(exception)))}\n")
         if link:
             lines.append(f"\n{link}\n\n")
     text = "".join(lines).rstrip("\n")
@@ -77,12 +103,38 @@ def _clean_traceback(
     return text
 
 
-def _safe(record: logging.LogRecord) -> logging.LogRecord:
+_PLAIN = (str, int, float, bool, type(None))
+
+
+def _plain_args(record: logging.LogRecord) -> tuple[Any, ...] | None:
+    """The record's arguments, each string cleaned and redacted, when all are plain values and
+    the message they make is within the cap; None otherwise (the record is then flattened)."""
+    args = record.args
+    if not isinstance(args, tuple) or not args or not isinstance(record.msg, str):
+        return None
+    if not all(isinstance(arg, _PLAIN) for arg in args):
+        return None
+    kept = tuple(clean(redact(a)) if isinstance(a, str) else a for a in args)
     try:
-        message = record.getMessage()
-    except Exception:  # noqa: BLE001 - a broken format string must not lose the record
-        message = f"{record.msg!r} (arguments {record.args!r})"
-    record.msg, record.args = clean(message), ()
+        message = clean(redact(record.msg)) % kept
+    except Exception:  # noqa: BLE001 - a format that does not fit its arguments
+        return None
+    # A secret split between the format and an argument (`"?key=%s"`) is redacted only whole.
+    if len(message) > MAX_MESSAGE_CHARS or redact(message) != message:
+        return None
+    return kept
+
+
+def _safe(record: logging.LogRecord) -> logging.LogRecord:
+    kept = _plain_args(record)
+    if kept is not None:
+        record.msg, record.args = clean(redact(record.msg)), kept
+    else:
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - a broken format string must not lose the record
+            message = f"{record.msg!r} (arguments {record.args!r})"
+        record.msg, record.args = clean(redact(message)), ()
     if record.exc_info and record.exc_info[1] is not None:
         kind, value, tb = record.exc_info
         record.exc_text = _clean_traceback(kind, value, tb)  # type: ignore[arg-type]

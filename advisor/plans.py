@@ -13,7 +13,7 @@ import datetime as dt
 import uuid
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 
 from advisor.content import Content
 from advisor.decision_aid import AskOut
@@ -138,9 +138,14 @@ def _suggested(result: Recommendation) -> ExitPoint | None:
     return result.recommended if result.eligible else None
 
 
-def _swapped(profile: Profile, question_id: str, value: AnswerValue) -> Profile:
+def _swapped(profile: Profile, question_id: str, value: AnswerValue) -> Profile | None:
+    """The profile with the other seat's answer to one question; None when that is no profile
+    anyone could send (an eligible one without a required answer), so it suggests nothing."""
     given = tuple(value) if isinstance(value, list) else value
-    return profile.model_copy(update={question_id: given})
+    try:
+        return Profile.model_validate({**dict(profile), question_id: given})
+    except ValidationError:
+        return None
 
 
 def _engine_answers(profile: Profile) -> dict[str, Any]:
@@ -155,7 +160,6 @@ def compare(supervisor: Profile, colleague: Profile, content: Content) -> Compar
     results = {"supervisor": recommend(supervisor, rules), "colleague": recommend(colleague, rules)}
     profiles = {"supervisor": supervisor, "colleague": colleague}
     suggested = {seat: _suggested(results[seat]) for seat in SEATS}
-    both_eligible = supervisor.healthcare_background and colleague.healthcare_background
 
     questions: list[QuestionPair] = []
     points: list[DiscussionPoint] = []
@@ -163,14 +167,18 @@ def compare(supervisor: Profile, colleague: Profile, content: Content) -> Compar
         qid = question.id
         said = {seat: _value(profiles[seat], qid) for seat in SEATS}
         agree = said["supervisor"] == said["colleague"]
-        moves: dict[Seat, ExitPoint | None] = {}  # a seat's suggestion with the other's answer
-        if not agree and qid == "healthcare_background":
-            moves = {"colleague": suggested["supervisor"], "supervisor": suggested["colleague"]}
-        elif not agree and both_eligible and None not in said.values():
+        # A seat's suggestion with the other's answer here, where that changes it. Every
+        # disagreement is tried, for both seats: an optional answer one seat left out, the
+        # eligibility answer, and the answers of an eligible seat beside one that is not.
+        moves: dict[Seat, ExitPoint | None] = {}
+        if not agree:
             for seat, other in (("colleague", "supervisor"), ("supervisor", "colleague")):
-                moved = recommend(_swapped(profiles[seat], qid, said[other]), rules)
-                if _suggested(moved) != suggested[seat]:
-                    moves[seat] = _suggested(moved)
+                swapped = _swapped(profiles[seat], qid, said[other])
+                if swapped is None:
+                    continue
+                moved = _suggested(recommend(swapped, rules))
+                if moved != suggested[seat]:
+                    moves[seat] = moved
         changes = bool(moves)
         texts = {seat: _answer_text(question, said[seat]) for seat in SEATS}
         questions.append(

@@ -28,6 +28,7 @@ CORE = (
     "advisor.embed_options",
     "advisor.about",
     "advisor.reading_level",
+    "advisor.plans",
 )
 SHELLS = ("reflex", "fastapi", "starlette", "sqlmodel", "sqlalchemy", "alembic", "uvicorn")
 

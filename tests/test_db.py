@@ -8,7 +8,10 @@ import csv
 import datetime as dt
 import io
 import json
+import os
 import sqlite3
+import subprocess
+import sys
 import uuid
 import warnings
 from collections import Counter
@@ -375,6 +378,183 @@ def test_purge_deletes_only_what_is_older_than_the_retention(engine, content):
     assert kept == {"just-kept", "new"}
     with Session(engine) as session:
         assert db.purge(session=session, older_than_days=365, now=now) == 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Plans made together: the table, its migration, expiry and purge
+
+# Every column a plan may have: the two seats' enumerated answers, when each was sent, hashes of
+# the two tokens and the plan's own dates. A new one must be added here on purpose.
+PLAN_COLUMNS = {
+    "id",
+    "created_at",
+    "expires_at",
+    "supervisor_token_hash",
+    "colleague_token_hash",
+    "supervisor_answers",
+    "colleague_answers",
+    "supervisor_done_at",
+    "colleague_done_at",
+}
+
+
+def make_plan(engine: Engine, *, at: dt.datetime | None = None, days: int = 30):
+    with Session(engine, expire_on_commit=False) as session:
+        return db.create_plan(session=session, days=days, now=at)
+
+
+def plan_ids(engine: Engine) -> set[uuid.UUID]:
+    with Session(engine) as session:
+        return set(session.exec(select(db.Plan.id)).all())
+
+
+def test_plan_migration_goes_up_and_down(url, content):
+    from alembic import command
+
+    config = db._alembic_config(url)
+    command.upgrade(config, "0002")
+    engine = db.engine_for(url)
+    assert "plan" not in inspect(engine).get_table_names()
+    record_id = None
+    with Session(engine, expire_on_commit=False) as session:
+        profile = Profile(**BASE)
+        record, _ = db.save_result(
+            session=session,
+            profile=profile,
+            result=recommend(profile, content.compiled_rules),
+            origin="api",
+        )
+        record_id = record.id
+    command.upgrade(config, "0003")
+    inspector = inspect(engine)
+    assert {c["name"] for c in inspector.get_columns("plan")} == PLAN_COLUMNS
+    assert {ix["name"] for ix in inspector.get_indexes("plan")} == {"ix_plan_expires_at"}
+    plan, _ = make_plan(engine)
+    with engine.connect() as conn:
+        differences = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+    assert differences == []
+    # Down: the plans go, the saved assessments stay.
+    command.downgrade(config, "0002")
+    inspector = inspect(engine)
+    assert "plan" not in inspector.get_table_names()
+    assert current_revision(engine) == "0002"
+    with Session(engine) as session:
+        assert db.get_result(session=session, result_id=record_id) is not None
+    # And up again, empty.
+    db.migrate(url)
+    assert current_revision(engine) == head_revision()
+    assert plan_ids(engine) == set()
+
+
+def test_a_plan_keeps_only_enumerated_answers_dates_and_token_hashes(engine):
+    plan, tokens = make_plan(engine)
+    supervisor = Profile(**answers(audience="supervisor"))
+    with Session(engine, expire_on_commit=False) as session:
+        db.put_plan_answers(session=session, plan_id=plan.id, seat="supervisor", profile=supervisor)
+    with engine.connect() as conn:
+        (row,) = conn.execute(text("SELECT * FROM plan")).mappings().all()
+    assert set(row) == PLAN_COLUMNS
+    assert stored_answers({"answers": row["supervisor_answers"]}) == supervisor.model_dump(
+        mode="json"
+    )
+    # Not sent yet is SQL NULL, not JSON's null.
+    with engine.connect() as conn:
+        empty = conn.execute(text("SELECT COUNT(*) FROM plan WHERE colleague_answers IS NULL"))
+        assert empty.scalar() == 1
+    assert row["colleague_done_at"] is None and row["supervisor_done_at"] is not None
+    for token in tokens.values():
+        assert token not in {str(value) for value in row.values()}
+    assert {row["supervisor_token_hash"], row["colleague_token_hash"]} == {
+        db._hash(t) for t in tokens.values()
+    }
+
+
+def test_open_plan_knows_each_seat_and_nothing_else(engine):
+    plan, tokens = make_plan(engine)
+    other, other_tokens = make_plan(engine)
+    with Session(engine) as session:
+        for seat, token in tokens.items():
+            opened = db.open_plan(session=session, plan_id=plan.id, token=token)
+            assert opened is not None and opened[1] == seat
+        for token in (*other_tokens.values(), "", None, "x" * 43, tokens["colleague"] * 2):
+            assert db.open_plan(session=session, plan_id=plan.id, token=token) is None
+        assert db.open_plan(session=session, plan_id=None, token=tokens["colleague"]) is None
+        later = plan.expires_utc()
+        gone = db.open_plan(session=session, plan_id=plan.id, token=tokens["colleague"], now=later)
+        assert gone is None
+        assert (
+            db.open_plan(
+                session=session,
+                plan_id=plan.id,
+                token=tokens["colleague"],
+                now=later - dt.timedelta(microseconds=1),
+            )
+            is not None
+        )
+    assert other.id != plan.id
+
+
+def test_purge_plans_removes_expired_plans_only(engine, content):
+    now = dt.datetime(2026, 6, 15, 12, 0, tzinfo=dt.UTC)
+    plans = {
+        "long-gone": make_plan(engine, at=now - dt.timedelta(days=90))[0].id,
+        "just-expired": make_plan(engine, at=now - dt.timedelta(days=30))[0].id,
+        "expires-soon": make_plan(engine, at=now - dt.timedelta(days=29))[0].id,
+        "new": make_plan(engine, at=now)[0].id,
+        "short": make_plan(engine, at=now - dt.timedelta(days=2), days=1)[0].id,
+    }
+    saved, _ = save(engine, content, at=now - dt.timedelta(days=100))
+    with Session(engine) as session:
+        assert db.purge_plans(session=session, now=now) == 3
+    names = {name for name, i in plans.items() if i in plan_ids(engine)}
+    assert names == {"expires-soon", "new"}
+    with Session(engine) as session:
+        assert db.purge_plans(session=session, now=now) == 0
+        assert db.get_result(session=session, result_id=saved.id) is not None
+
+
+def test_make_purge_removes_expired_plans_and_keeps_live_ones(engine, url, content):
+    expired, _ = make_plan(engine, at=db.utcnow() - dt.timedelta(days=31))
+    live, tokens = make_plan(engine)
+    old, _ = save(engine, content, at=db.utcnow() - dt.timedelta(days=400))
+    kept, _ = save(engine, content)
+    environment = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("ADVISOR_")},
+        "ADVISOR_DATABASE_URL": url,
+        "ADVISOR_PLAN_DAYS": "30",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "advisor.db", "purge"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Deleted 1 plan(s) past their expiry" in done.stdout
+    assert "Deleted 1 assessment(s)" in done.stdout
+    assert plan_ids(engine) == {live.id}
+    with Session(engine) as session:
+        assert db.get_result(session=session, result_id=old.id) is None
+        assert db.get_result(session=session, result_id=kept.id) is not None
+        assert db.open_plan(session=session, plan_id=live.id, token=tokens["colleague"])
+
+
+def test_plan_days_come_from_the_environment(monkeypatch):
+    from pydantic import ValidationError
+
+    from advisor.settings import Settings
+
+    monkeypatch.delenv("ADVISOR_PLAN_DAYS", raising=False)
+    assert Settings().plan_days == 30
+    monkeypatch.setenv("ADVISOR_PLAN_DAYS", "7")
+    assert Settings().plan_days == 7
+    for wrong in ("0", "-3", "seven", "100000"):
+        monkeypatch.setenv("ADVISOR_PLAN_DAYS", wrong)
+        with pytest.raises(ValidationError):
+            Settings()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from advisor import db
+from advisor.api.routes import API_V1
 from advisor.api.schemas import FieldError, ValidationProblem
 
 _Model = TypeVar("_Model", bound=BaseModel)
@@ -190,6 +191,13 @@ _NOT_DONE = {
     "POST": "The result could not be saved",
     "DELETE": "The saved result could not be deleted",
 }
+# The same for the plans' routes (/api/v1/plans...), which start, answer, read and delete plans.
+_PLAN_NOT_DONE = {
+    "POST": "The plan could not be started",
+    "PUT": "The answers could not be saved",
+    "DELETE": "The plan could not be deleted",
+}
+_PLANS_PATH = f"{API_V1}/plans"
 
 
 async def database_unavailable(request: Request, exc: Exception) -> Response:
@@ -199,7 +207,11 @@ async def database_unavailable(request: Request, exc: Exception) -> Response:
     fault = db.database_fault(exc)
     if fault is None:
         raise exc
-    done = _NOT_DONE.get(request.method, "The saved results could not be read")
+    path = request.url.path
+    if path == _PLANS_PATH or path.startswith(_PLANS_PATH + "/"):
+        done = _PLAN_NOT_DONE.get(request.method, "The plan could not be read")
+    else:
+        done = _NOT_DONE.get(request.method, "The saved results could not be read")
     advice = "try again in a moment" if fault.fault == "busy" else "try again later"
     return JSONResponse(
         status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
