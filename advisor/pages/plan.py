@@ -467,9 +467,10 @@ def _answering() -> rx.Component:
         rx.cond(
             PlanState.changing,
             rx.box(
-                paragraph(
+                rx.text(
                     "Your answers are already in. A change counts only once you send your "
                     "answers again.",
+                    as_="p",
                     margin_bottom=styles.SPACE_S,
                 ),
                 rx.button(
