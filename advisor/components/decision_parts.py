@@ -580,7 +580,14 @@ def readiness_questions(state: type[QuestionnaireVars]) -> rx.Component:
     each item may be left out). No help links: they point into a result page."""
     return rx.el.fieldset(
         rx.el.legend(_voiced(state, READINESS.prompt), " (optional)", style=styles.LEGEND_STYLE),
-        rx.text(READINESS.help, as_="p", color=styles.TEXT_MUTED, id="readiness-check-help"),
+        rx.text(
+            # Not READINESS.help: its "no" points to help on the result page, not shown here.
+            "Four yes-or-no questions in the advisor's own words, modelled on the SURE test "
+            "(O'Connor and Légaré). Answer any, all or none of them.",
+            as_="p",
+            color=styles.TEXT_MUTED,
+            id="readiness-check-help",
+        ),
         rx.cond(
             state.is_supervisor,
             paragraph(
