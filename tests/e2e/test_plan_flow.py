@@ -11,6 +11,8 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
 from advisor.runtime import CONTENT
+from advisor.settings import settings
+from advisor.state import BUSY
 from tests.e2e.test_flow import (
     PATHS,
     AnswerPath,
@@ -23,6 +25,8 @@ from tests.e2e.test_flow import (
     tab_to,
 )
 from tests.utils.browser import WIDTHS, describe_violations, horizontal_overflow
+from tests.utils.db_faults import sqlite_locked
+from tests.utils.servers import TEST_SERVER_DIR
 
 pytestmark = [pytest.mark.e2e, pytest.mark.server]
 
@@ -39,6 +43,9 @@ SUPERVISOR = (PATHS["masters"], {"research": "high"}, {"sure": "No", "support": 
 # shared machine, but far less than a reload would need to be noticed by a person.
 LIVE_LIMIT_S = 3.0
 NOT_THERE = "window.__advisorNoReload"
+# The app_server's database (servers.start_server: <workdir>/advisor.db).
+DATABASE = TEST_SERVER_DIR / "session" / "advisor.db"
+BUSY_WITHIN_S = settings.database_busy_timeout + 3.0
 
 
 def make_plan(page: Page, open_page) -> dict[str, str]:
@@ -270,6 +277,27 @@ def test_a_wrong_link_says_so_and_shows_nothing_else(new_context, open_page) -> 
         expect(page.get_by_role("button", name="Delete this plan")).to_have_count(0)
         expect(page.locator("fieldset")).to_have_count(0)
     delete_plan_by_link(page, open_page, links["supervisor"])
+
+
+def test_a_busy_database_says_so_and_keeps_the_draft(new_context, open_page) -> None:
+    page = new_context().new_page()
+    links = make_plan(page, open_page)
+    open_page(page, links["colleague"])
+    answer_plan(page, COLLEAGUE)
+    with sqlite_locked(DATABASE, hold_s=15.0):
+        send(page)
+        busy = page.get_by_role("alert").filter(has_text=BUSY)
+        expect(busy).to_be_visible(timeout=int(BUSY_WITHIN_S * 1000))
+        expect(page.locator("#review")).to_be_visible()
+        expect(page.locator("#plan-waiting")).to_have_count(0)
+    # The same click works once the lock is gone, with the answers as they were.
+    send(page)
+    expect(page.locator("#plan-waiting")).to_be_visible()
+    expect(page.get_by_role("alert").filter(has_text=BUSY)).to_have_count(0)
+    page.get_by_role("button", name="Change my answers", exact=True).click()
+    expect(page.locator("#review")).to_contain_text("A large teaching role")
+    delete_plan(page)
+    expect(page.locator("#plan-deleted")).to_be_visible()
 
 
 def test_one_seat_by_keyboard_alone(new_context, open_page) -> None:
