@@ -1,4 +1,5 @@
-"""The one piece of state the pages share: a person's answers, kept in their browser."""
+"""The state the pages share: a person's answers, kept in their browser, and the questionnaire
+over an answers text (also a plan's draft, advisor.pages.plan)."""
 
 from __future__ import annotations
 

@@ -181,10 +181,15 @@ def test_two_people_answer_apart_then_compare_and_delete(
     assert api["seats"]["colleague"]["done"] is True
 
     answer_plan(supervisor, SUPERVISOR)
-    # The supervisor's answers are theirs alone: the page shows neither the colleague's
-    # ratings nor their readiness answers.
-    teaching_high = supervisor.locator("#review")
-    expect(teaching_high).not_to_contain_text("Teaching better: very important")
+    # The supervisor's review shows their own answers, none of the colleague's.
+    review = supervisor.locator("#review")
+    expect(review).to_contain_text("Aiming for education research or faculty development")
+    for theirs in ("A large teaching role", "Better career prospects", "Use published evidence"):
+        expect(review).not_to_contain_text(theirs)
+    # The colleague rated teaching; the supervisor did not.
+    expect(review).to_contain_text("Developing as a researcher: very important")
+    expect(review).not_to_contain_text("Teaching better")
+    expect(supervisor.locator("#readiness-sure").get_by_role("radio", name="No")).to_be_checked()
     mark(colleague)
     sent_at = time.monotonic()
     send(supervisor)
