@@ -240,12 +240,14 @@ class PlanState(rx.State):
         self._show(status)
         return status
 
-    def _watch(self, status: PlanStatus) -> rx.event.EventSpec:
+    def _watch(self, status: PlanStatus | None) -> rx.event.EventSpec:
+        """Watch the plan for a change from `status` (None: for any answer, so that a page
+        the database could not answer asks again until it does)."""
         plan_id, key = _plan_link(self.router)
         script = WATCH_SCRIPT % {
             "plan_id": json.dumps(plan_id),
             "key": json.dumps(key),
-            "seen": json.dumps(_seen(status)),
+            "seen": json.dumps(_seen(status) if status is not None else ""),
             "every": WATCH_MS,
         }
         return rx.call_script(script, callback=PlanState.changed)
@@ -268,12 +270,12 @@ class PlanState(rx.State):
         self.deleted = self.changing = self.sending = False
         self.send_error = self.delete_error = ""
         status = await self._reload()
-        if self.problem == "":
-            await self._open_draft(status)
         self.loaded = True
-        if status is not None:
-            return self._watch(status)
-        return None
+        if self.problem:
+            # The database was busy or away: the page asks again until it answers.
+            return self._watch(None)
+        await self._open_draft(status)
+        return self._watch(status) if status is not None else None
 
     @rx.event
     async def changed(self, news: Any = None):
@@ -281,11 +283,12 @@ class PlanState(rx.State):
         if not isinstance(news, dict):
             return None
         status = await self._reload()
-        if status is None and self.problem == "":
-            await self._open_draft(None)
-        if status is not None:
-            return self._watch(status)
-        return None
+        if self.problem:
+            # The database was busy or away: try again, and show the plan once it answers.
+            return self._watch(None)
+        # The draft too: the page may have opened while the database was away.
+        await self._open_draft(status)
+        return self._watch(status) if status is not None else None
 
     @rx.event
     async def send_answers(self):
