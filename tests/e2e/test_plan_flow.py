@@ -378,3 +378,20 @@ def test_plan_pages_are_accessible(width, new_context, open_page, axe_audit) -> 
     expect(page.locator("#plan-gone")).to_be_visible()
     audit("a link that no longer works")
     assert len(checked) == 7
+
+
+def test_a_supervisors_result_offers_to_plan_together(page, open_page) -> None:
+    answers = (
+        "healthcare_background=yes&role=major_teaching&career_stage=mid"
+        "&motivations=career_prospects&research_aim=apply_evidence&workplace=uk"
+    )
+    open_page(page, f"/result?audience=supervisor&{answers}")
+    link = page.get_by_role("link", name="Plan together with my colleague", exact=True)
+    expect(link).to_have_attribute("href", "/plan")
+    # Someone answering for themselves is not offered it on their result.
+    open_page(page, f"/result?audience=self&{answers}")
+    expect(page.locator("#headline")).to_be_visible()
+    expect(page.get_by_role("link", name="Plan together with my colleague")).to_have_count(0)
+    open_page(page, "/")
+    page.get_by_role("link", name="Plan together with my colleague", exact=True).click()
+    expect(page.get_by_role("button", name="Create the two links", exact=True)).to_be_visible()
