@@ -41,6 +41,11 @@ READINESS_CAUTION = (
 AnswerValue = bool | str | list[str] | None
 
 
+def plan_path(plan_id: object, token: str) -> str:
+    """A seat's private link: the plan page, with the seat's token."""
+    return f"/plan/{plan_id}?key={token}"
+
+
 class SeatPair(Frozen):
     """One thing each seat said (or was given)."""
 

@@ -1,4 +1,5 @@
-"""The one piece of state the pages share: a person's answers, kept in their browser."""
+"""The state the pages share: a person's answers, kept in their browser, and the questionnaire
+over an answers text (also a plan's draft, advisor.pages.plan)."""
 
 from __future__ import annotations
 
@@ -278,15 +279,15 @@ class ResultVars(rx.State, mixin=True):
         )
 
 
-class AnswersState(ResultVars, rx.State):
-    """Answers in their text form (see advisor.answers) and the questionnaire's position.
+class QuestionnaireVars(ResultVars, mixin=True):
+    """The questionnaire over one answers text in `stored`: its position, its checks and the
+    handlers that change an answer.
 
-    Both live in the browser's localStorage, so a reload or a backend restart loses nothing;
-    every other var is derived from them.
+    Shared by a person's own answers (AnswersState, at /assess and /embed) and a plan's draft
+    (advisor.pages.plan), each kept under its own names in the browser.
     """
 
-    stored: str = rx.LocalStorage("", name="advisor_answers", sync=True)
-    position: str = rx.LocalStorage("0", name="advisor_step")
+    position: str = "0"
     # A message beside the current question when Next is pressed without an answer.
     error: str = ""
     # Set when a shared link carried answers the advisor could not use.
@@ -294,17 +295,6 @@ class AnswersState(ResultVars, rx.State):
     # True after "Change" on the review: Next then returns to the review (or to the first
     # question still unanswered) instead of walking through every later question again.
     editing: bool = False
-    # Where the advisor is used: "advisor", or the origin of a site embedding it (/embed).
-    origin: str = "advisor"
-    # After "Save and get a link": the saved result's id and its one-time delete token. Changing
-    # an answer forgets them (the saved result keeps the answers it was saved with).
-    saved_id: str = ""
-    saved_token: str = ""
-    # The answers text the saved result holds: answers changed since make it out of date.
-    saved_for: str = ""
-    save_error: str = ""
-    # Counts the open page's keep-alive calls (see keep_alive); never shown.
-    _beats: int = 0
 
     def __setattr__(self, name: str, value: Any) -> None:
         # The browser's storage comes back from the browser on every (re)connection and from
@@ -320,17 +310,6 @@ class AnswersState(ResultVars, rx.State):
         ):
             value = "0"
         super().__setattr__(name, value)
-
-    @rx.var
-    def saved_outdated(self) -> bool:
-        """A result was saved, and an answer has changed since (it may be saved again)."""
-        return self.saved_id != "" and self.saved_for != self.stored
-
-    @rx.var
-    def saved_delete_path(self) -> str:
-        if not self.saved_id:
-            return ""
-        return f"/r/{self.saved_id}/delete?token={self.saved_token}"
 
     # --- derived: the questionnaire ---------------------------------------------------------
 
@@ -400,13 +379,22 @@ class AnswersState(ResultVars, rx.State):
 
     # --- handlers ---------------------------------------------------------------------------
 
+    def _answers_changed(self) -> None:
+        """An answer has just changed (a hook for the states that keep more)."""
+
+    def _questions_open(self) -> list[rx.event.EventSpec]:
+        """What "Change" on the review or a result does before the focus moves to the step:
+        AnswersState redirects to /assess (from /result); a page showing the questions itself
+        scrolls to their top."""
+        return [rx.scroll_to("step-top")]
+
     def _save(self, answers: Any) -> None:
         text = encode(answers)
         if text != self.stored:
             # A notice about answers a link or the browser held is out of date once the person
-            # changes one. A saved result keeps the answers it was saved with, and its links
-            # stay on show (the delete link is shown only once): the panel says they are older.
-            self.save_error = self.link_problem = ""
+            # changes one.
+            self.link_problem = ""
+            self._answers_changed()
         self.stored = text
 
     @rx.event
@@ -466,12 +454,6 @@ class AnswersState(ResultVars, rx.State):
         self._save(_view(self.stored).answers.with_item("sure", item, value == "yes"))
 
     @rx.event
-    def set_audience(self, audience: str) -> None:
-        answers = _view(self.stored).answers
-        if isinstance(audience, str) and audience in AUDIENCES:
-            self._save(answers.with_answer("audience", audience))
-
-    @rx.event
     def next_step(self):
         view = _view(self.stored)
         step = self.step
@@ -519,7 +501,57 @@ class AnswersState(ResultVars, rx.State):
         if not isinstance(step, int) or isinstance(step, bool):
             return None
         self._edit_step(step)
-        return [rx.redirect("/assess"), focus_on(step_heading(_view(self.stored), self.step))]
+        return [
+            *self._questions_open(),
+            focus_on(step_heading(_view(self.stored), self.step)),
+        ]
+
+
+class AnswersState(QuestionnaireVars, rx.State):
+    """Answers in their text form (see advisor.answers) and the questionnaire's position.
+
+    Both live in the browser's localStorage, so a reload or a backend restart loses nothing;
+    every other var is derived from them.
+    """
+
+    stored: str = rx.LocalStorage("", name="advisor_answers", sync=True)
+    position: str = rx.LocalStorage("0", name="advisor_step")
+    # Where the advisor is used: "advisor", or the origin of a site embedding it (/embed).
+    origin: str = "advisor"
+    # After "Save and get a link": the saved result's id and its one-time delete token. Changing
+    # an answer forgets them (the saved result keeps the answers it was saved with).
+    saved_id: str = ""
+    saved_token: str = ""
+    # The answers text the saved result holds: answers changed since make it out of date.
+    saved_for: str = ""
+    save_error: str = ""
+    # Counts the open page's keep-alive calls (see keep_alive); never shown.
+    _beats: int = 0
+
+    @rx.var
+    def saved_outdated(self) -> bool:
+        """A result was saved, and an answer has changed since (it may be saved again)."""
+        return self.saved_id != "" and self.saved_for != self.stored
+
+    @rx.var
+    def saved_delete_path(self) -> str:
+        if not self.saved_id:
+            return ""
+        return f"/r/{self.saved_id}/delete?token={self.saved_token}"
+
+    def _answers_changed(self) -> None:
+        # A saved result keeps the answers it was saved with, and its links stay on show (the
+        # delete link is shown only once): the panel says they are older.
+        self.save_error = ""
+
+    def _questions_open(self) -> list[rx.event.EventSpec]:
+        return [rx.redirect("/assess")]
+
+    @rx.event
+    def set_audience(self, audience: str) -> None:
+        answers = _view(self.stored).answers
+        if isinstance(audience, str) and audience in AUDIENCES:
+            self._save(answers.with_answer("audience", audience))
 
     @rx.event
     def start_again(self):

@@ -29,6 +29,7 @@ EXPECTED = [
         "Delete a saved result | Programme advisor",
         "DeleteState.reset_outcome",
     ),
+    ("/plan", "Plan together | Programme advisor", "PlanStartState.open_start"),
     ("/plan/[plan_id]", "Plan together | Programme advisor", "PlanState.load"),
     ("/embed", "Which level suits you?", "EmbedState.open_embed"),
     ("/insights", "Insights for admissions teams", "InsightsState.open_insights"),

@@ -18,7 +18,7 @@ from advisor.decision_aid import OPTION_NAMES, OPTIONS, Cited, OptionEntry
 from advisor.evidence import EXIT_POINTS
 from advisor.questions import ReadinessItem, Wording
 from advisor.runtime import CONTENT
-from advisor.state import AnswersState, ResultVars
+from advisor.state import AnswersState, QuestionnaireVars, ResultVars
 
 FINDINGS = CONTENT.findings_by_id
 READINESS = CONTENT.readiness
@@ -49,8 +49,9 @@ JUDGEMENT_NOTE = "* The advisor's own judgement: the study does not report this 
 
 
 def _live(state: type[ResultVars]) -> bool:
-    """Whether the result is the person's own answers, which they may still change."""
-    return issubclass(state, AnswersState)
+    """Whether the result is answers the person may still change (their own, or a plan's
+    draft)."""
+    return issubclass(state, QuestionnaireVars)
 
 
 def _voiced(state: type[ResultVars], text: Wording | tuple[str, str]) -> rx.Var | str:
@@ -479,7 +480,7 @@ def _readiness_controls(state: type[ResultVars], item: ReadinessItem, prompt_id:
             gap=styles.SPACE_L,
         ),
         value=state.sure_choices[item.id],
-        on_change=lambda value: AnswersState.set_readiness(item.id, value),
+        on_change=lambda value: state.set_readiness(item.id, value),  # type: ignore[attr-defined]
         name=f"readiness-{item.id}",
         size="3",
         aria_labelledby=prompt_id,
@@ -571,6 +572,50 @@ def readiness_section(state: type[ResultVars]) -> rx.Component:
         ),
         _score(state),
         id="readiness-check",
+    )
+
+
+def readiness_questions(state: type[QuestionnaireVars]) -> rx.Component:
+    """The readiness check as questions to answer before sending a plan's answers (optional:
+    each item may be left out). No help links: they point into a result page."""
+    return rx.el.fieldset(
+        rx.el.legend(_voiced(state, READINESS.prompt), " (optional)", style=styles.LEGEND_STYLE),
+        rx.text(
+            # Not READINESS.help: its "no" points to help on the result page, not shown here.
+            "Four yes-or-no questions in the advisor's own words, modelled on the SURE test "
+            "(O'Connor and Légaré). Answer any, all or none of them.",
+            as_="p",
+            color=styles.TEXT_MUTED,
+            id="readiness-check-help",
+        ),
+        rx.cond(
+            state.is_supervisor,
+            paragraph(
+                "Answer as you see it. Your colleague answers the same questions: you will see "
+                "both answers side by side."
+            ),
+        ),
+        rx.el.ul(
+            *[
+                rx.el.li(
+                    rx.text(
+                        _voiced(state, item.prompt),
+                        id=f"readiness-{item.id}-prompt",
+                        weight="bold",
+                        as_="p",
+                    ),
+                    _readiness_controls(state, item, f"readiness-{item.id}-prompt"),
+                    id=f"readiness-{item.id}",
+                    style=styles.READINESS_ITEM_STYLE,
+                )
+                for item in READINESS.items
+            ],
+            style=styles.READINESS_LIST_STYLE,
+        ),
+        id="readiness-check",
+        aria_describedby="readiness-check-help",
+        style=styles.FIELDSET_STYLE,
+        margin_top=styles.SPACE_L,
     )
 
 

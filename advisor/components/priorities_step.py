@@ -8,7 +8,7 @@ import reflex as rx
 from advisor import styles
 from advisor.questions import PriorityItem
 from advisor.runtime import CONTENT
-from advisor.state import AnswersState
+from advisor.state import AnswersState, QuestionnaireVars
 from advisor.view import PRIORITIES_STEP
 
 STEP = CONTENT.priorities
@@ -18,12 +18,12 @@ LEGEND_ID = f"{FIELDSET_ID}-legend"
 HELP_ID = f"{FIELDSET_ID}-help"
 
 
-def _voiced(text: object) -> rx.Var | str:
+def _voiced(state: type[QuestionnaireVars], text: object) -> rx.Var | str:
     """A text of two voices (advisor.questions.Wording) as the audience reads it."""
-    return rx.cond(AnswersState.is_supervisor, text.supervisor, text.self)  # type: ignore[attr-defined]
+    return rx.cond(state.is_supervisor, text.supervisor, text.self)  # type: ignore[attr-defined]
 
 
-def _priority(item: PriorityItem) -> rx.Component:
+def _priority(state: type[QuestionnaireVars], item: PriorityItem) -> rx.Component:
     label_id = f"priority-{item.id}-label"
     help_id = f"priority-{item.id}-help"
     levels = [
@@ -38,7 +38,7 @@ def _priority(item: PriorityItem) -> rx.Component:
         for level in STEP.levels
     ]
     return rx.box(
-        rx.text(_voiced(item.label), id=label_id, weight="bold", as_="p"),
+        rx.text(_voiced(state, item.label), id=label_id, weight="bold", as_="p"),
         rx.text(item.help, id=help_id, size="2", color=styles.TEXT_MUTED, as_="p"),
         rx.radio_group.root(
             rx.flex(
@@ -47,8 +47,8 @@ def _priority(item: PriorityItem) -> rx.Component:
                 gap=styles.SPACE_S,
                 wrap="wrap",
             ),
-            value=AnswersState.priority_choices[item.id],
-            on_change=lambda value: AnswersState.set_priority(item.id, value),
+            value=state.priority_choices[item.id],
+            on_change=lambda value: state.set_priority(item.id, value),
             name=f"priority-{item.id}",
             size="3",
             aria_labelledby=label_id,
@@ -60,14 +60,16 @@ def _priority(item: PriorityItem) -> rx.Component:
     )
 
 
-def priorities_step(nav: rx.Component) -> rx.Component:
+def priorities_step(
+    nav: rx.Component, state: type[QuestionnaireVars] = AnswersState
+) -> rx.Component:
     """The step: its prompt as the legend, its help, a radio group per priority, a way to clear
     the ratings, and the questionnaire's Back / Next (`nav`). Optional: Next goes on without
     any rating."""
     return rx.box(
         rx.el.fieldset(
             rx.el.legend(
-                _voiced(STEP.prompt),
+                _voiced(state, STEP.prompt),
                 " (optional)",
                 id=LEGEND_ID,
                 # Next and Back move the focus to a step's legend, so it is announced.
@@ -82,7 +84,7 @@ def priorities_step(nav: rx.Component) -> rx.Component:
                 margin_bottom=styles.SPACE_M,
             ),
             rx.flex(
-                *[_priority(item) for item in STEP.items],
+                *[_priority(state, item) for item in STEP.items],
                 direction="column",
                 gap=styles.SPACE_M,
             ),
@@ -91,8 +93,8 @@ def priorities_step(nav: rx.Component) -> rx.Component:
             style=styles.FIELDSET_STYLE,
         ),
         rx.button(
-            rx.cond(AnswersState.is_supervisor, "Clear these ratings", "Clear my ratings"),
-            on_click=AnswersState.clear_priorities,
+            rx.cond(state.is_supervisor, "Clear these ratings", "Clear my ratings"),
+            on_click=state.clear_priorities,
             variant="outline",
             size="2",
             type="button",

@@ -1,5 +1,6 @@
 """The questionnaire: one question per step and a review of every answer, for /assess and
-/embed; the answers are kept in the browser (AnswersState)."""
+/embed (AnswersState) and for a plan's draft (advisor.pages.plan): each function takes the
+state whose answers it shows."""
 
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ from advisor.components.priorities_step import priorities_step
 from advisor.components.start_again import start_again_button
 from advisor.questions import Question
 from advisor.runtime import CONTENT
-from advisor.state import AnswersState
+from advisor.state import AnswersState, QuestionnaireVars
 from advisor.view import PRIORITIES_STEP
+
+Questionnaire = type[QuestionnaireVars]
 
 
 def _option_value(value: bool | str) -> str:
@@ -21,10 +24,10 @@ def _option_value(value: bool | str) -> str:
     return value
 
 
-def _error(question: Question) -> rx.Component:
+def _error(state: Questionnaire, question: Question) -> rx.Component:
     # Always in the page (empty when there is nothing to say) so screen readers announce it.
     return rx.text(
-        AnswersState.error,
+        state.error,
         id=f"question-{question.id}-error",
         role="alert",
         tab_index=-1,
@@ -50,7 +53,7 @@ def _option(control: rx.Component, item_id: str, help_text: str) -> rx.Component
     )
 
 
-def _single(question: Question) -> rx.Component:
+def _single(state: Questionnaire, question: Question) -> rx.Component:
     items = []
     for option in question.options:
         value = _option_value(option.value)
@@ -64,8 +67,8 @@ def _single(question: Question) -> rx.Component:
         items.append(_option(radio, item_id, option.help))
     return rx.radio_group.root(
         rx.flex(*items, direction="column", gap=styles.SPACE_S),
-        value=AnswersState.choices[question.id],
-        on_change=lambda value: AnswersState.set_answer(question.id, value),
+        value=state.choices[question.id],
+        on_change=lambda value: state.set_answer(question.id, value),
         name=question.id,
         size="3",
         aria_labelledby=f"question-{question.id}-legend",
@@ -73,15 +76,15 @@ def _single(question: Question) -> rx.Component:
     )
 
 
-def _multiple(question: Question) -> rx.Component:
+def _multiple(state: Questionnaire, question: Question) -> rx.Component:
     items = []
     for option in question.options:
         item_id = f"{question.id}-{option.value}"
         checkbox = rx.checkbox(
             option.label,
-            checked=AnswersState.checked[question.id].contains(option.value),
+            checked=state.checked[question.id].contains(option.value),
             # Bound argument: the checkbox's own checked value is not needed.
-            on_change=AnswersState.toggle_choice(question.id, option.value),
+            on_change=state.toggle_choice(question.id, option.value),
             id=item_id,
             size="3",
             aria_describedby=f"{item_id}-help",
@@ -90,35 +93,35 @@ def _multiple(question: Question) -> rx.Component:
     return rx.flex(*items, direction="column", gap=styles.SPACE_S, role="group")
 
 
-def _nav(back_disabled: rx.Var | bool, next_label: str = "Next") -> rx.Component:
+def _nav(
+    state: Questionnaire, back_disabled: rx.Var | bool, next_label: str = "Next"
+) -> rx.Component:
     return rx.flex(
         rx.button(
             "Back",
-            on_click=AnswersState.previous_step,
+            on_click=state.previous_step,
             variant="soft",
             size="3",
             disabled=back_disabled,
             type="button",
         ),
-        rx.button(next_label, on_click=AnswersState.next_step, size="3", type="button"),
+        rx.button(next_label, on_click=state.next_step, size="3", type="button"),
         justify="between",
         margin_top=styles.SPACE_L,
         class_name="no-print",
     )
 
 
-def _question_step(question: Question, first: bool) -> rx.Component:
+def _question_step(state: Questionnaire, question: Question, first: bool) -> rx.Component:
     legend_id = f"question-{question.id}-legend"
     optional = "" if question.required else " (optional)"
     return rx.box(
         rx.el.fieldset(
             rx.el.legend(
-                rx.cond(
-                    AnswersState.is_supervisor, question.prompt.supervisor, question.prompt.self
-                ),
+                rx.cond(state.is_supervisor, question.prompt.supervisor, question.prompt.self),
                 optional,
                 id=legend_id,
-                # Next and Back move the focus here (AnswersState.step_heading), so a screen
+                # Next and Back move the focus here (state.step_heading), so a screen
                 # reader announces the new question.
                 tab_index=-1,
                 _focus_visible={"outline": "none"},
@@ -131,17 +134,19 @@ def _question_step(question: Question, first: bool) -> rx.Component:
                 margin_bottom=styles.SPACE_M,
                 as_="p",
             ),
-            _multiple(question) if question.kind == "multiple" else _single(question),
-            _error(question),
+            _multiple(state, question) if question.kind == "multiple" else _single(state, question),
+            _error(state, question),
             id=f"question-{question.id}",
             aria_describedby=f"question-{question.id}-help",
             style=styles.FIELDSET_STYLE,
         ),
-        _nav(first),
+        _nav(state, first),
     )
 
 
-def _review(see_result: rx.Component, change: EventHandler) -> rx.Component:
+def _review(
+    state: Questionnaire, see_result: rx.Component, change: EventHandler, extra: rx.Component
+) -> rx.Component:
     return rx.box(
         rx.heading(
             "Check your answers",
@@ -154,7 +159,7 @@ def _review(see_result: rx.Component, change: EventHandler) -> rx.Component:
         ),
         rx.el.dl(
             rx.foreach(
-                AnswersState.review,
+                state.review,
                 lambda item: rx.box(
                     rx.el.dt(item["short"].to(str), style=styles.REVIEW_TERM_STYLE),
                     rx.el.dd(
@@ -178,9 +183,10 @@ def _review(see_result: rx.Component, change: EventHandler) -> rx.Component:
                 ),
             ),
         ),
+        extra,
         rx.flex(
             rx.button(
-                "Back", on_click=AnswersState.previous_step, variant="soft", size="3", type="button"
+                "Back", on_click=state.previous_step, variant="soft", size="3", type="button"
             ),
             see_result,
             justify="between",
@@ -190,17 +196,17 @@ def _review(see_result: rx.Component, change: EventHandler) -> rx.Component:
     )
 
 
-def _progress() -> rx.Component:
+def _progress(state: Questionnaire) -> rx.Component:
     return rx.box(
         rx.text(
             rx.match(
-                AnswersState.current_question,
+                state.current_question,
                 ("review", "Review your answers"),
                 (PRIORITIES_STEP, "Last step (optional): what matters"),
                 "Question "
-                + (AnswersState.step + 1).to_string()
+                + (state.step + 1).to_string()
                 + " of "
-                + AnswersState.question_count.to_string(),
+                + state.question_count.to_string(),
             ),
             id="progress",
             weight="medium",
@@ -208,9 +214,7 @@ def _progress() -> rx.Component:
             aria_live="polite",
         ),
         rx.progress(
-            value=rx.cond(
-                AnswersState.total > 0, (AnswersState.step * 100 / AnswersState.total).to(int), 0
-            ),
+            value=rx.cond(state.total > 0, (state.step * 100 / state.total).to(int), 0),
             max=100,
             size="2",
             aria_label="Progress through the questions",
@@ -238,17 +242,29 @@ def kept_note(start_again: EventType) -> rx.Component:
 
 
 def questionnaire(
-    *, see_result: rx.Component, change: EventHandler = AnswersState.go_to_step
+    *,
+    see_result: rx.Component,
+    change: EventHandler | None = None,
+    state: Questionnaire = AnswersState,
+    review_extra: rx.Component | None = None,
 ) -> rx.Component:
-    """The questionnaire's body (progress, one step at a time, the review), for /assess and
-    /embed: `see_result` is the review's way on, `change(step)` its "Change" buttons' event."""
-    steps = [(q.id, _question_step(q, first=i == 0)) for i, q in enumerate(CONTENT.questions)]
-    steps.append((PRIORITIES_STEP, priorities_step(_nav(False))))
+    """The questionnaire's body (progress, one step at a time, the review) over `state`'s
+    answers: `see_result` is the review's way on, `change(step)` its "Change" buttons' event
+    (default: `state.go_to_step`), `review_extra` what the review shows below the answers."""
+    change = change or state.go_to_step
+    steps = [
+        (q.id, _question_step(state, q, first=i == 0)) for i, q in enumerate(CONTENT.questions)
+    ]
+    steps.append((PRIORITIES_STEP, priorities_step(_nav(state, False), state)))
     return rx.cond(
         rx.State.is_hydrated,
         rx.box(
-            _progress(),
-            rx.match(AnswersState.current_question, *steps, _review(see_result, change)),
+            _progress(state),
+            rx.match(
+                state.current_question,
+                *steps,
+                _review(state, see_result, change, review_extra or rx.fragment()),
+            ),
             min_height=styles.STEP_MIN_HEIGHT,
         ),
         _placeholder(),

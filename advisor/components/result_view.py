@@ -251,6 +251,18 @@ def _supervisor_points() -> rx.Component:
             list_style_type="disc",
             padding_left=styles.SPACE_L,
         ),
+        rx.text(
+            "Your colleague may see it differently. You can each answer apart, then compare: ",
+            rx.link(
+                "Plan together with my colleague",
+                href="/plan",
+                color=styles.ACCENT_TEXT,
+                id="plan-together",
+            ),
+            ".",
+            as_="p",
+            margin_top=styles.SPACE_M,
+        ),
         style=styles.CALLOUT_STYLE,
     )
 

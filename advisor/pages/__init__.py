@@ -13,6 +13,7 @@ from advisor.pages import (
     method,
     not_found,
     plan,
+    plan_start,
     result,
     saved,
 )
@@ -27,6 +28,7 @@ PAGES: tuple[PageSpec, ...] = (
     about.PAGE,
     saved.PAGE,
     saved.DELETE_PAGE,
+    plan_start.PAGE,
     plan.PAGE,
     embed.PAGE,
     insights.PAGE,

@@ -81,6 +81,18 @@ def landing() -> rx.Component:
             margin_top=styles.SPACE_L,
         ),
         rx.text(
+            "A supervisor and a colleague can also answer apart and then compare: ",
+            rx.link(
+                "Plan together with my colleague",
+                href="/plan",
+                color=styles.ACCENT_TEXT,
+                id="plan-together",
+            ),
+            ".",
+            margin_top=styles.SPACE_L,
+            as_="p",
+        ),
+        rx.text(
             "Your answers stay in your browser. Nothing you enter identifies you.",
             size="2",
             color=styles.TEXT_MUTED,

@@ -17,7 +17,7 @@ from advisor.api.deps import DbSession, LoadedContent, SaveAllowed
 from advisor.api.errors import INVALID_FIELD
 from advisor.api.routes import API_V1
 from advisor.api.schemas import PlanCreated, PlanLinks, Problem
-from advisor.plans import PlanStatus, plan_status, seat_profile
+from advisor.plans import PlanStatus, plan_path, plan_status, seat_profile
 from advisor.profile import Profile
 
 router = APIRouter(prefix=f"{API_V1}/plans", tags=["plans"])
@@ -28,11 +28,6 @@ PlanToken = Annotated[
     str | None,
     Header(description="The seat's token, from its link (the `key` of /plan/<id>?key=...)"),
 ]
-
-
-def plan_path(plan_id: object, token: str) -> str:
-    """A seat's private link: the plan page, with the seat's token."""
-    return f"/plan/{plan_id}?key={token}"
 
 
 def _open(s: db.Session, plan_id: str, token: str | None) -> tuple[db.Plan, str]:
