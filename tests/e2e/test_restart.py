@@ -87,7 +87,7 @@ def test_a_plan_survives_a_restart_and_its_open_pages_carry_on(new_context, tmp_
         supervisor.goto(plan["links"]["supervisor"])
         wait_for_hydration(supervisor)
         other = supervisor.locator("#other-seat")
-        expect(other).to_contain_text("not finished")
+        expect(other).to_contain_text("has not sent their answers yet")
         # The supervisor's answers are stored before the restart.
         _plan_call(
             server.url, "PUT", f"/{plan['id']}/answers", plan["tokens"]["supervisor"], ANSWERS
@@ -106,7 +106,9 @@ def test_a_plan_survives_a_restart_and_its_open_pages_carry_on(new_context, tmp_
         colleague = new_context().new_page()
         colleague.goto(plan["links"]["colleague"])
         wait_for_hydration(colleague)
-        expect(colleague.locator("#other-seat")).to_contain_text("has finished")
+        expect(colleague.locator("#other-seat")).to_have_text(
+            "The supervisor has sent their answers."
+        )
         _plan_call(
             restarted.url, "PUT", f"/{plan['id']}/answers", plan["tokens"]["colleague"], ANSWERS
         )

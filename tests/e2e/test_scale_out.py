@@ -672,38 +672,52 @@ def test_a_session_moved_to_another_worker_keeps_its_state(
     assert all(a != b for a, b in zip(path, path[1:], strict=False)), path
 
 
-# A plan's two people, as the API takes their answers: the colleague about themselves, the
-# supervisor about the colleague; they differ on the research plans, which changes the
-# suggestion.
-PLAN_ANSWERS = {
-    "supervisor": {
-        "healthcare_background": True,
-        "role": "major_teaching",
-        "career_stage": "mid",
-        "motivations": ["career_prospects"],
-        "research_aim": "conduct_research",
-    },
-    "colleague": {
-        "healthcare_background": True,
-        "role": "major_teaching",
-        "career_stage": "mid",
-        "motivations": ["career_prospects"],
-        "research_aim": "apply_evidence",
-    },
+# A plan's two people: the colleague about themselves, the supervisor about the colleague. They
+# differ on the research plans, which changes the suggestion.
+PLAN_PROFILES = {
+    "supervisor": Profile(
+        audience="supervisor",
+        healthcare_background=True,
+        role="major_teaching",
+        career_stage="mid",
+        motivations=("career_prospects",),
+        research_aim="conduct_research",
+    ),
+    "colleague": Profile(
+        healthcare_background=True,
+        role="major_teaching",
+        career_stage="mid",
+        motivations=("career_prospects",),
+        research_aim="apply_evidence",
+    ),
 }
 # The issue asks that an open plan page shows the other person's news within a second.
 LIVE_UPDATE_S = 1.0
 
 
-def plan_request(url: str, method: str, token: str | None = None, body: object = None) -> dict:
+def plan_request(url: str, method: str, token: str | None = None) -> dict:
     request = urllib.request.Request(
-        url,
-        method=method,
-        data=None if body is None else json.dumps(body).encode(),
-        headers={"Content-Type": "application/json", **({"X-Plan-Token": token} if token else {})},
+        url, method=method, headers={"X-Plan-Token": token} if token else {}
     )
     with urllib.request.urlopen(request, timeout=30) as response:
         return json.loads(response.read() or b"null")
+
+
+async def answer_plan(page: Page, profile: Profile) -> None:
+    """Every question through the page, "Very important" for research on the priorities step, a "No"
+    on the readiness check, up to the review's "Send my answers"."""
+    for qid, choice in steps(profile):
+        await answer(page, qid, choice)
+    research = page.locator("#priority-research").get_by_role(
+        "radio", name="Very important", exact=True
+    )
+    await research.click()
+    await expect(research).to_be_checked(timeout=TIMEOUT_MS)
+    await answer(page, "priorities", None)
+    await expect(page.locator("#review")).to_be_visible(timeout=TIMEOUT_MS)
+    sure = page.locator("#readiness-sure").get_by_role("radio", name="No", exact=True)
+    await sure.click()
+    await expect(sure).to_be_checked(timeout=TIMEOUT_MS)
 
 
 def test_a_plan_answered_on_two_workers_updates_both_open_pages_by_itself(
@@ -714,13 +728,7 @@ def test_a_plan_answered_on_two_workers_updates_both_open_pages_by_itself(
 ) -> None:
     created = plan_request(f"{scaled_server.url}/api/v1/plans", "POST")
     plan_id, tokens = created["id"], created["tokens"]
-    api = f"{scaled_server.url}/api/v1/plans/{plan_id}"
     delays: dict[str, float] = {}
-
-    async def send(seat: str) -> dict:
-        return await asyncio.to_thread(
-            plan_request, f"{api}/answers", "PUT", tokens[seat], PLAN_ANSWERS[seat]
-        )
 
     async def main(watch: EventWatch) -> dict[str, int | None]:
         async with chromium() as browser:
@@ -730,7 +738,7 @@ def test_a_plan_answered_on_two_workers_updates_both_open_pages_by_itself(
                 mark = watch.mark()
                 await page.goto(created["links"][seat])
                 await page.wait_for_function(HYDRATED_MORE_THAN, arg=0, timeout=TIMEOUT_MS)
-                await expect(page.locator("#other-seat")).to_contain_text("not finished")
+                await expect(page.locator("#other-seat")).to_contain_text("not sent")
                 token = await page.evaluate("sessionStorage.getItem('token')")
                 on[seat] = (await watch.wait_for(mark, token, "hydrate_and_load")).worker
                 pages[seat] = (page, token)
@@ -738,36 +746,33 @@ def test_a_plan_answered_on_two_workers_updates_both_open_pages_by_itself(
                 page, token = pages["colleague"]
                 on["colleague"] = await move_to_another_worker(page, watch, token, on["supervisor"])
             supervisor, colleague = pages["supervisor"][0], pages["colleague"][0]
+            await supervisor.evaluate("window.__openAllAlong = true")
+            await colleague.evaluate("window.__openAllAlong = true")
 
-            # The supervisor finishes: the colleague's page, on another worker, says so.
-            sent = await asyncio.to_thread(
-                plan_request,
-                f"{api}/answers",
-                "PUT",
-                tokens["supervisor"],
-                PLAN_ANSWERS["supervisor"],
-            )
+            # Each answers on their own worker; the colleague's page, open on the other one,
+            # says when the supervisor has sent.
+            await answer_plan(supervisor, PLAN_PROFILES["supervisor"])
+            await answer_plan(colleague, PLAN_PROFILES["colleague"])
+            send = "Send my answers"
+            await supervisor.get_by_role("button", name=send, exact=True).click()
             began = time.monotonic()
-            assert sent["status"] == "waiting" and sent["comparison"] is None
-            await expect(colleague.locator("#other-seat")).to_contain_text(
-                "has finished", timeout=TIMEOUT_MS
+            await expect(supervisor.locator("#plan-sent-heading")).to_be_visible(timeout=TIMEOUT_MS)
+            await expect(colleague.locator("#other-seat")).to_have_text(
+                "The supervisor has sent their answers.", timeout=TIMEOUT_MS
             )
-            delays["supervisor finished"] = time.monotonic() - began
+            delays["the supervisor sent"] = time.monotonic() - began
 
-            # The colleague finishes: both pages show the comparison, neither was reloaded.
-            loads = {seat: await hydrations(page) for seat, (page, _) in pages.items()}
-            await asyncio.to_thread(
-                plan_request,
-                f"{api}/answers",
-                "PUT",
-                tokens["colleague"],
-                PLAN_ANSWERS["colleague"],
-            )
+            # The colleague sends: the supervisor's page shows the comparison by itself.
+            await colleague.get_by_role("button", name=send, exact=True).click()
             began = time.monotonic()
-            for seat, page in (("supervisor", supervisor), ("colleague", colleague)):
-                await expect(page.locator("#plan-comparison")).to_be_visible(timeout=TIMEOUT_MS)
-                delays[f"{seat}'s comparison"] = time.monotonic() - began
-                assert await hydrations(page) == loads[seat], f"the {seat}'s page reloaded"
+            await expect(supervisor.locator("#plan-comparison")).to_be_visible(timeout=TIMEOUT_MS)
+            delays["the supervisor's comparison"] = time.monotonic() - began
+            await expect(colleague.locator("#plan-comparison")).to_be_visible(timeout=TIMEOUT_MS)
+            for page in (supervisor, colleague):
+                research = page.locator("#compare-research_aim")
+                await expect(research).to_have_attribute("data-agree", "false")
+                await expect(page.locator("#compare-role")).to_have_attribute("data-agree", "true")
+                assert await page.evaluate("window.__openAllAlong === true"), "a page reloaded"
             return on
 
     with EventWatch(redis_store, workers) as watch:
@@ -779,6 +784,8 @@ def test_a_plan_answered_on_two_workers_updates_both_open_pages_by_itself(
     assert on["supervisor"] != on["colleague"], on
     slow = {what: round(s, 2) for what, s in delays.items() if s > LIVE_UPDATE_S}
     assert not slow, f"updates slower than {LIVE_UPDATE_S} s: {slow}"
+    status = plan_request(f"{scaled_server.url}/api/v1/plans/{plan_id}", "GET", tokens["colleague"])
+    assert status["comparison"]["changes_suggestion"] == ["research_aim"], status["comparison"]
     with postgres_cluster.connect(DATABASE) as conn:
         row = conn.execute(
             "SELECT supervisor_done_at IS NOT NULL, colleague_done_at IS NOT NULL FROM plan "
