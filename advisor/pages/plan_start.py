@@ -186,6 +186,8 @@ def plan_start() -> rx.Component:
                     "When you have both finished, each link shows your answers side by side, "
                     "with what to talk about when you meet."
                 ),
+                # The base styles remove list markers: the steps are numbered.
+                list_style_type="decimal",
                 padding_left=styles.SPACE_L,
             ),
         ),
@@ -203,6 +205,7 @@ def plan_start() -> rx.Component:
                     "can delete it sooner."
                 ),
                 rx.el.li("The advisor sends nothing: you share the link yourselves."),
+                list_style_type="disc",
                 padding_left=styles.SPACE_L,
             ),
         ),
