@@ -97,11 +97,12 @@ def client_of(router: Any) -> str:
     return LIMITS.key(router.session.client_ip, router.headers.raw_headers.get("x-forwarded-for"))
 
 
-def too_many_saves(router: Any) -> str:
-    """What to tell this browser when it may not save a result now; "" (and counted) if it may."""
+def too_many_saves(router: Any, done: str = "results have been saved") -> str:
+    """What to tell this browser when it may not save a result (or start a plan: `done` names
+    what it did too often) now; "" (and counted) if it may. Saves and plans share one limit."""
     if (wait := LIMITS.saves.hit(client_of(router))) > 0:
         return (
-            "Too many results have been saved from this address just now. Please try again "
+            f"Too many {done} from this address just now. Please try again "
             f"in {retry_after_header(wait)} seconds."
         )
     return ""

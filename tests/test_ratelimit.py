@@ -18,6 +18,7 @@ from advisor import state as state_module
 from advisor.api import create_api
 from advisor.pages import insights as insights_page
 from advisor.pages.insights import InsightsState
+from advisor.pages.plan_start import PlanStartState
 from advisor.ratelimit import Limits, RateLimiter, client_key, parse_networks
 from advisor.settings import MIN_ADMIN_TOKEN_LENGTH, Settings, settings
 from advisor.state import AnswersState
@@ -370,6 +371,31 @@ def test_saving_from_the_web_app_is_limited_per_address(limits, web_db):
     assert not third.saved_id
     assert "try again in 30 seconds" in third.save_error
     assert saved("198.51.100.2").saved_id
+
+
+def test_starting_a_plan_shares_the_limit_of_saves_and_says_what_it_refused(limits, web_db):
+    async def drained(events) -> None:
+        async for _ in events:
+            pass
+
+    def started(address: str) -> PlanStartState:
+        state = from_address(PlanStartState(), address)
+        call(drained(state.create_links()))
+        return state
+
+    saver = from_address(AnswersState(), "203.0.113.7")
+    saver.stored = (
+        "audience=self&healthcare_background=yes&role=trainee&career_stage=early"
+        "&motivations=improve_teaching&research_aim=none"
+    )
+    call(saver.save_result())
+    first, refused = started("203.0.113.7"), started("203.0.113.7")
+
+    assert first.supervisor_path.startswith("/plan/") and first.colleague_path
+    assert not refused.supervisor_path and not refused.colleague_path
+    assert refused.error.startswith("Too many plans have been made from this address just now.")
+    assert "try again in 30 seconds" in refused.error
+    assert started("198.51.100.2").supervisor_path
 
 
 def test_the_module_is_pure():

@@ -41,8 +41,8 @@ class PlanStartState(rx.State):
         """Make a new plan and show its two links."""
         if self.creating or self.supervisor_path:
             return
-        if refused := too_many_saves(self.router):
-            self.error = refused.replace("results have been saved", "plans have been made")
+        if refused := too_many_saves(self.router, "plans have been made"):
+            self.error = refused
             return
         self.creating, self.error = True, ""
         yield
