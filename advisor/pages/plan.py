@@ -255,8 +255,10 @@ class PlanState(ComparisonVars, rx.State):
         """Watch the plan for a change from `status` (None: for any answer, so that a page
         the database could not answer asks again until it does)."""
         plan_id, key = _plan_link(self.router)
+        # Only a well-formed id goes into the address the script asks (anything else: one
+        # that no plan has, so the watch finds it gone).
         script = WATCH_SCRIPT % {
-            "plan_id": json.dumps(plan_id),
+            "plan_id": json.dumps(str(db.parse_plan_id(plan_id) or "0")),
             "key": json.dumps(key),
             "seen": json.dumps(_seen(status) if status is not None else ""),
             "every": WATCH_COMPLETE_MS
