@@ -27,6 +27,7 @@ from advisor.components.decision_parts import readiness_questions
 from advisor.components.layout import answers_notice, page, paragraph
 from advisor.components.plan_comparison import comparison_view
 from advisor.components.questionnaire import questionnaire
+from advisor.components.start_again import confirm_dialog
 from advisor.page_spec import PageSpec
 from advisor.plan_vars import ComparisonVars
 from advisor.plans import SEAT_AUDIENCE, SEAT_NAMES, PlanStatus, plan_status, seat_profile
@@ -556,38 +557,14 @@ def _comparison() -> rx.Component:
 
 def _delete_button() -> rx.Component:
     """Delete the plan, asking first: "Cancel" has the focus, and Escape cancels too."""
-    return rx.alert_dialog.root(
-        rx.alert_dialog.trigger(
-            rx.button("Delete this plan", variant="outline", color_scheme="red", type="button")
-        ),
-        rx.alert_dialog.content(
-            rx.alert_dialog.title("Delete this plan?"),
-            rx.alert_dialog.description(
-                "This deletes both people's answers for good, and both links stop working. "
-                "It cannot be undone.",
-            ),
-            rx.flex(
-                rx.alert_dialog.cancel(
-                    rx.button("Cancel", variant="soft", color_scheme="gray", type="button"),
-                ),
-                rx.alert_dialog.action(
-                    rx.button(
-                        "Delete the plan",
-                        on_click=PlanState.delete_plan,
-                        color_scheme="red",
-                        # White on red falls below 4.5:1; the high-contrast red is dark.
-                        high_contrast=True,
-                        type="button",
-                    ),
-                ),
-                gap=styles.SPACE_S,
-                justify="end",
-                wrap="wrap",
-                margin_top=styles.SPACE_M,
-            ),
-            max_width="28rem",
-            id="delete-plan-dialog",
-        ),
+    return confirm_dialog(
+        rx.button("Delete this plan", variant="outline", color_scheme="red", type="button"),
+        title="Delete this plan?",
+        description="This deletes both people's answers for good, and both links stop working. "
+        "It cannot be undone.",
+        confirm="Delete the plan",
+        on_confirm=PlanState.delete_plan,
+        dialog_id="delete-plan-dialog",
     )
 
 
