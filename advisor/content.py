@@ -28,7 +28,6 @@ from advisor.evidence import (
     FindingsFile,
     Outcome,
     OutcomesFile,
-    ProgrammeDetails,
     Quotation,
     QuotationsFile,
     Study,
@@ -43,6 +42,7 @@ from advisor.profile import (
     QUESTION_IDS,
     READINESS_IDS,
 )
+from advisor.programme import SLUG, AdvisorFile, ProgrammeProfile
 from advisor.questions import PriorityStep, Question, QuestionsFile, ReadinessStep
 from advisor.rule_table import Caveat, Rule, RulesFile
 
@@ -55,9 +55,11 @@ FILES: dict[str, type[BaseModel]] = {
     "outcomes.yaml": OutcomesFile,
     "questions.yaml": QuestionsFile,
     "rules.yaml": RulesFile,
-    "programme.yaml": ProgrammeDetails,
     "decision.yaml": DecisionFile,
+    "advisor.yaml": AdvisorFile,
 }
+# The folder of programme profiles: one file per programme, each a ProgrammeProfile.
+PROGRAMMES = "programmes"
 
 
 @dataclass(frozen=True)
@@ -100,8 +102,10 @@ class Content(BaseModel):
     outcomes: list[Outcome]
     questions: list[Question]
     rules: RulesFile
-    programme: ProgrammeDetails
     decision: DecisionFile
+    advisor: AdvisorFile
+    # Every programme by slug, the default first, then the others by slug.
+    programmes: dict[str, ProgrammeProfile]
     # The steps of several items each (questions.yaml): what matters, and the readiness check.
     priorities: PriorityStep
     readiness: ReadinessStep
@@ -110,6 +114,19 @@ class Content(BaseModel):
     # Everything a result says about the evidence's limits: the rules' caveats, then the
     # study's own limitations.
     caveats: list[Caveat] = Field(exclude=True)
+
+    @property
+    def default_programme(self) -> str:
+        return self.advisor.default_programme
+
+    @property
+    def programme(self) -> ProgrammeProfile:
+        """The default programme: the one the advisor's own pages describe."""
+        return self.programmes[self.advisor.default_programme]
+
+    def programme_for(self, slug: str | None) -> ProgrammeProfile | None:
+        """The programme a slug names, the default for None; None for an unknown slug."""
+        return self.programmes.get(slug or self.advisor.default_programme)
 
     @cached_property
     def findings_by_id(self) -> dict[str, Finding]:
@@ -184,9 +201,14 @@ def _path(loc: tuple[Any, ...], data: Any) -> str:
     return out
 
 
-def _validate(name: str, data: dict[str, Any], problems: list[ContentProblem]) -> BaseModel | None:
+def _validate(
+    name: str,
+    data: dict[str, Any],
+    problems: list[ContentProblem],
+    model: type[BaseModel] | None = None,
+) -> BaseModel | None:
     try:
-        return FILES[name].model_validate(data)
+        return (model or FILES[name]).model_validate(data)
     except ValidationError as exc:
         for error in exc.errors(include_url=False):
             message = error["msg"]
@@ -654,6 +676,92 @@ def _check_decision(
         _check_conditions(name, at, entry, questions, problems)
 
 
+def _read_programmes(
+    folder: Path, digest: Any, problems: list[ContentProblem]
+) -> dict[str, ProgrammeProfile] | None:
+    """Every file of content/programmes/, validated; None when the folder is missing."""
+    where = folder / PROGRAMMES
+    if not where.is_dir():
+        problems.append(ContentProblem(f"{PROGRAMMES}/", "", "folder is missing"))
+        return None
+    programmes: dict[str, ProgrammeProfile] = {}
+    for path in sorted(where.iterdir()):
+        name = f"{PROGRAMMES}/{path.name}"
+        if path.name.startswith("."):
+            continue  # an editor's or the system's own file
+        if path.suffix != ".yaml" or not path.is_file():
+            problems.append(
+                ContentProblem(name, "", "is not a .yaml file: programmes are <slug>.yaml")
+            )
+            continue
+        if not SLUG.match(path.stem):
+            problems.append(
+                ContentProblem(
+                    name,
+                    "",
+                    "the file name must be a slug: lower-case letters, digits and hyphens, "
+                    "at most 40, starting and ending with a letter or digit",
+                )
+            )
+            continue
+        read = _read(folder, name, problems)
+        if read is None:
+            continue
+        data, raw = read
+        digest.update(name.encode() + b"\0" + raw + b"\0")
+        model = _validate(name, data, problems, ProgrammeProfile)
+        if isinstance(model, ProgrammeProfile):
+            programmes[path.stem] = model
+    if not programmes and not any(p.file.startswith(PROGRAMMES) for p in problems):
+        problems.append(ContentProblem(f"{PROGRAMMES}/", "", "holds no programme"))
+    return programmes
+
+
+def _check_programmes(
+    programmes: dict[str, ProgrammeProfile],
+    advisor: AdvisorFile | None,
+    problems: list[ContentProblem],
+) -> None:
+    tokens: dict[str, str] = {}
+    for slug, programme in programmes.items():
+        name = f"{PROGRAMMES}/{slug}.yaml"
+        for exit_point in EXIT_POINTS:
+            if exit_point not in programme.awards:
+                problems.append(
+                    ContentProblem(name, "awards", f"has no award for the {exit_point}")
+                )
+        env = programme.insights_token_env
+        if env is None:
+            continue
+        if env == "ADVISOR_ADMIN_TOKEN":
+            problems.append(
+                ContentProblem(
+                    name,
+                    "insights_token_env",
+                    "must not be ADVISOR_ADMIN_TOKEN: that token sees every programme",
+                )
+            )
+        elif env in tokens:
+            problems.append(
+                ContentProblem(
+                    name,
+                    "insights_token_env",
+                    f"is already the token of programmes/{tokens[env]}.yaml: each programme "
+                    "needs its own",
+                )
+            )
+        tokens.setdefault(env, slug)
+    if advisor is not None and programmes and advisor.default_programme not in programmes:
+        problems.append(
+            ContentProblem(
+                "advisor.yaml",
+                "default_programme",
+                f"names {advisor.default_programme!r}, which is not a file of {PROGRAMMES}/ "
+                f"(there: {', '.join(sorted(programmes))})",
+            )
+        )
+
+
 # ---------------------------------------------------------------------------------------------
 
 
@@ -676,6 +784,7 @@ def load_content(folder: Path | str) -> Content:
         if model is not None:
             parsed[name] = model
 
+    programmes = _read_programmes(folder, digest, problems)
     study: Study | None = parsed.get("study.yaml")
     themes_file: ThemesFile | None = parsed.get("themes.yaml")
     findings_file: FindingsFile | None = parsed.get("findings.yaml")
@@ -683,8 +792,8 @@ def load_content(folder: Path | str) -> Content:
     outcomes_file: OutcomesFile | None = parsed.get("outcomes.yaml")
     questions_file: QuestionsFile | None = parsed.get("questions.yaml")
     rules_file: RulesFile | None = parsed.get("rules.yaml")
-    programme: ProgrammeDetails | None = parsed.get("programme.yaml")
     decision: DecisionFile | None = parsed.get("decision.yaml")
+    advisor: AdvisorFile | None = parsed.get("advisor.yaml")
 
     theme_ids: set[str] | None = None
     if themes_file is not None:
@@ -708,20 +817,15 @@ def load_content(folder: Path | str) -> Content:
         _check_counted_once(rules_file, questions, problems)
     if decision is not None:
         _check_decision(decision, questions, findings, problems)
-    if programme is not None:
-        missing = [e for e in EXIT_POINTS if e not in programme.exit_points]
-        for exit_point in missing:
-            problems.append(
-                ContentProblem(
-                    "programme.yaml", "exit_points", f"has no entry for the {exit_point}"
-                )
-            )
-
+    if programmes is not None:
+        _check_programmes(programmes, advisor, problems)
     if problems:
         raise ContentError(folder, problems)
     assert study and themes_file and findings_file and quotations_file  # noqa: S101 - for typing
     assert outcomes_file and questions_file and rules_file and findings  # noqa: S101
-    assert programme and decision  # noqa: S101
+    assert decision and advisor and programmes is not None  # noqa: S101
+    default = advisor.default_programme
+    ordered = {default: programmes[default]} | dict(sorted(programmes.items()))
 
     evidence_version = f"{study.version}+{digest.hexdigest()[:10]}"
     caveats = [*rules_file.caveats, *(Caveat(id=x.id, text=x.text) for x in study.limitations)]
@@ -734,8 +838,9 @@ def load_content(folder: Path | str) -> Content:
         outcomes=outcomes_file.outcomes,
         questions=questions_file.questions,
         rules=rules_file,
-        programme=programme,
         decision=decision,
+        advisor=advisor,
+        programmes=ordered,
         priorities=questions_file.priorities,
         readiness=questions_file.readiness,
         compiled_rules=compile_rules(
@@ -766,7 +871,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print(
         f"Content in {args.folder} is valid: {len(content.findings)} findings, "
-        f"{len(content.quotations)} quotations, {len(content.rules.rules)} rules "
+        f"{len(content.quotations)} quotations, {len(content.rules.rules)} rules, "
+        f"{len(content.programmes)} programme(s) "
         f"(evidence version {content.evidence_version})."
     )
     return 0

@@ -14,7 +14,7 @@ import sys
 import threading
 import uuid
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -22,6 +22,8 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel
 from pydantic import Field as Described
 from sqlalchemy import JSON, Column, DateTime, Engine, event, func
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, InvalidatePoolError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
@@ -30,6 +32,7 @@ from sqlmodel import Field, Session, SQLModel, create_engine, delete, select, up
 from advisor.evidence import EXIT_POINTS
 from advisor.profile import ANSWERS, Profile
 from advisor.recommendation import Recommendation
+from advisor.usage import UsageCell, UsageKey
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Cells of the insights smaller than this are suppressed so no individual can be singled out.
@@ -62,6 +65,9 @@ class SavedResult(SQLModel, table=True):
     # "advisor" for the advisor's own pages, "api" for API clients, or an embedding site's
     # origin (scheme://host[:port]).
     origin: str = Field(max_length=255, index=True)
+    # The programme (content/programmes/<slug>.yaml) the result was shown for. None: saved
+    # before programmes were, which was the default programme's.
+    programme: str | None = Field(default=None, max_length=40, index=True)
     # Only a hash is kept: the token itself is shown once, to whoever saved the result.
     delete_token_hash: str = Field(max_length=64)
 
@@ -112,6 +118,21 @@ class Plan(SQLModel, table=True):
 
     def expires_utc(self) -> dt.datetime:
         return _utc(self.expires_at)
+
+
+class UsageCount(SQLModel, table=True):
+    """One count of how the advisor was used (advisor.usage): how many times an event
+    happened in one week, for one programme, on one site. A count, never a person: no time
+    finer than the week, no id, no address, no answers but the event's few plain values."""
+
+    __tablename__ = "usage_count"
+
+    week: dt.date = Field(primary_key=True)
+    programme: str = Field(primary_key=True, max_length=40)
+    origin: str = Field(primary_key=True, max_length=255)
+    event: str = Field(primary_key=True, max_length=16)
+    detail: str = Field(default="", primary_key=True, max_length=200)
+    n: int = Field(default=0)
 
 
 def _utc(at: dt.datetime) -> dt.datetime:
@@ -412,7 +433,12 @@ def commit_durably(session: Session) -> None:
 
 
 def save_result(
-    *, session: Session, profile: Profile, result: Recommendation, origin: str
+    *,
+    session: Session,
+    profile: Profile,
+    result: Recommendation,
+    origin: str,
+    programme: str | None = None,
 ) -> tuple[SavedResult, str]:
     """Store one result; return the record and its delete token (shown once, never stored).
 
@@ -426,6 +452,7 @@ def save_result(
         confidence=result.confidence,
         evidence_version=result.evidence_version,
         origin=origin,
+        programme=programme,
         delete_token_hash=_hash(token),
     )
     session.add(record)
@@ -550,6 +577,74 @@ def purge_plans(*, session: Session, now: dt.datetime | None = None) -> int:
     result = session.exec(delete(Plan).where(Plan.expires_at <= (now or utcnow())))
     session.commit()
     return result.rowcount or 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Usage counts
+
+
+def add_counts(*, session: Session, counts: Mapping[UsageKey, int]) -> None:
+    """Add `counts` to their cells in one transaction: a cell is created at its first count,
+    added to after (INSERT ... ON CONFLICT DO UPDATE, atomic on SQLite and PostgreSQL, so
+    workers counting at once all land)."""
+    if not counts:
+        return
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    table = UsageCount.__table__  # type: ignore[attr-defined]
+    # In a fixed order, so two workers' transactions take the rows' locks in the same order.
+    for cell_key, n in sorted(counts.items(), key=lambda item: _key_order(item[0])):
+        if n <= 0:
+            continue
+        statement = insert(table).values(**cell_key.model_dump(), n=n)
+        statement = statement.on_conflict_do_update(
+            index_elements=["week", "programme", "origin", "event", "detail"],
+            set_={"n": table.c.n + statement.excluded.n},
+        )
+        session.exec(statement)  # type: ignore[call-overload]
+    session.commit()
+
+
+def _key_order(cell_key: UsageKey) -> tuple[str, ...]:
+    return (
+        cell_key.week.isoformat(),
+        cell_key.programme,
+        cell_key.origin,
+        cell_key.event,
+        cell_key.detail,
+    )
+
+
+def usage_cells(
+    *,
+    session: Session,
+    programme: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> list[UsageCell]:
+    """The counts of one programme (None: every programme) for the weeks from `since` to
+    `until` (each a Monday, both included), oldest first."""
+    query = select(UsageCount)
+    if programme is not None:
+        query = query.where(UsageCount.programme == programme)
+    if since is not None:
+        query = query.where(UsageCount.week >= since)
+    if until is not None:
+        query = query.where(UsageCount.week <= until)
+    rows = session.exec(query.order_by(UsageCount.week, UsageCount.origin)).all()
+    return [
+        UsageCell(
+            key=UsageKey(
+                week=row.week,
+                programme=row.programme,
+                origin=row.origin,
+                event=row.event,
+                detail=row.detail,
+            ),
+            n=row.n,
+        )
+        for row in rows
+    ]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -215,48 +215,8 @@ class Outcome(Frozen):
     evidence_note: Text
 
 
-class ExitPointDetails(Frozen):
-    credits: int | None = Field(default=None, ge=1, le=1000)
-    typical_duration: Text | None = None
-
-
 # An email address (one @, a dot in the domain, no spaces) or an http(s) address.
 ERROR_CONTACT_PATTERN = r"^([^@\s/:]+@[^@\s/:]+\.[^@\s/:]+|https?://\S+)$"
-
-
-class ProgrammeDetails(Frozen):
-    """content/programme.yaml: the programme shown beside a recommendation. Empty (null) fields
-    are shown as "not stated" rather than guessed."""
-
-    name: Text
-    provider: Text
-    source: Text = Field(description="Where these details come from")
-    duration: Text | None = None
-    study_modes: list[Text] = Field(default_factory=list)
-    entry_requirement: Text | None = None
-    exit_points: dict[ExitPoint, ExitPointDetails]
-    fees_note: Text | None = None
-    apply_url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
-    contact: Text | None = None
-    error_contact: (
-        Annotated[
-            str,
-            StringConstraints(strip_whitespace=True, pattern=ERROR_CONTACT_PATTERN),
-            Field(
-                description="Where to report an error in the advisor (the About page shows "
-                "it): an email address or an http(s) address. Null: the page says to write "
-                "to the programme team."
-            ),
-        ]
-        | None
-    ) = None
-
-    @property
-    def error_contact_href(self) -> str | None:
-        """A link to the error contact: mailto: for an email address."""
-        if self.error_contact is None:
-            return None
-        return self.error_contact if "://" in self.error_contact else f"mailto:{self.error_contact}"
 
 
 class ThemesFile(Frozen):

@@ -519,6 +519,8 @@ class AnswersState(QuestionnaireVars, rx.State):
     position: str = rx.LocalStorage("0", name="advisor_step")
     # Where the advisor is used: "advisor", or the origin of a site embedding it (/embed).
     origin: str = "advisor"
+    # The programme (content/programmes/<slug>.yaml) the pages describe: "" for the default.
+    programme: str = ""
     # After "Save and get a link": the saved result's id and its one-time delete token. Changing
     # an answer forgets them (the saved result keeps the answers it was saved with).
     saved_id: str = ""
@@ -528,6 +530,11 @@ class AnswersState(QuestionnaireVars, rx.State):
     save_error: str = ""
     # Counts the open page's keep-alive calls (see keep_alive); never shown.
     _beats: int = 0
+
+    @property
+    def programme_slug(self) -> str:
+        """The chosen programme's slug: the default when none, or an unknown one, is chosen."""
+        return self.programme if self.programme in CONTENT.programmes else CONTENT.default_programme
 
     @rx.var
     def saved_outdated(self) -> bool:

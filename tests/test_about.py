@@ -19,8 +19,8 @@ from advisor.about import (
     items_in,
 )
 from advisor.components import layout
-from advisor.evidence import ProgrammeDetails
 from advisor.pages import PAGES, about, embed
+from advisor.programme import AdvisorFile
 from advisor.reading_level import measure
 from advisor.runtime import CONTENT
 from tests.utils.rendered import elements, hrefs_of, ids_of, props_of, tagged, text_of
@@ -129,8 +129,8 @@ def test_a_where_link_must_be_a_path_of_the_site() -> None:
     ],
 )
 def test_an_error_contact_is_an_email_or_a_web_address(value, href) -> None:
-    details = CONTENT.programme.model_dump() | {"error_contact": value}
-    assert ProgrammeDetails.model_validate(details).error_contact_href == href
+    details = CONTENT.advisor.model_dump() | {"error_contact": value}
+    assert AdvisorFile.model_validate(details).error_contact_href == href
 
 
 @pytest.mark.parametrize(
@@ -138,19 +138,19 @@ def test_an_error_contact_is_an_email_or_a_web_address(value, href) -> None:
     ["write to us", "a@b", "mailto:a@b.org", "ftp://example.org", "javascript:alert(1)", ""],
 )
 def test_anything_else_is_refused(value) -> None:
-    details = CONTENT.programme.model_dump() | {"error_contact": value}
+    details = CONTENT.advisor.model_dump() | {"error_contact": value}
     with pytest.raises(ValidationError) as raised:
-        ProgrammeDetails.model_validate(details)
+        AdvisorFile.model_validate(details)
     assert raised.value.errors()[0]["loc"] == ("error_contact",)
 
 
 def test_the_shipped_programme_has_no_error_contact() -> None:
-    assert CONTENT.programme.error_contact is None
+    assert CONTENT.advisor.error_contact is None
 
 
 def _with_contact(monkeypatch, contact: str | None) -> None:
-    programme = CONTENT.programme.model_copy(update={"error_contact": contact})
-    monkeypatch.setattr(about, "CONTENT", CONTENT.model_copy(update={"programme": programme}))
+    advisor = CONTENT.advisor.model_copy(update={"error_contact": contact})
+    monkeypatch.setattr(about, "CONTENT", CONTENT.model_copy(update={"advisor": advisor}))
 
 
 def test_without_a_contact_the_page_says_what_to_do(monkeypatch) -> None:

@@ -272,15 +272,17 @@ BROKEN: list[tuple[str, str, Callable[[Path], None], list[str]]] = [
     ),
     (
         "programme-lacks-an-exit-point",
-        "programme.yaml",
-        lambda f: edit(f, "programme.yaml", lambda d: d["exit_points"].pop("diploma")),
-        ["programme.yaml", "exit_points", "no entry for the diploma"],
+        "programmes/dundee.yaml",
+        lambda f: edit(f, "programmes/dundee.yaml", lambda d: d["awards"].pop("diploma")),
+        ["programmes/dundee.yaml", "awards", "no award for the diploma"],
     ),
     (
         "programme-application-link-not-a-url",
-        "programme.yaml",
-        lambda f: edit(f, "programme.yaml", lambda d: d.update(apply_url="apply here")),
-        ["programme.yaml", "apply_url", "pattern"],
+        "programmes/dundee.yaml",
+        lambda f: edit(
+            f, "programmes/dundee.yaml", lambda d: d["awards"]["masters"].update(apply_url="here")
+        ),
+        ["programmes/dundee.yaml", "awards.masters.apply_url", "pattern"],
     ),
     (
         "rule-without-a-finding",

@@ -336,24 +336,22 @@ def _programme(state: type[ResultVars]) -> rx.Component:
     def per_exit(attribute: str, suffix: str = "") -> rx.Component:
         values = {
             e: (f"{getattr(d, attribute)}{suffix}" if getattr(d, attribute) else not_stated)
-            for e, d in details.exit_points.items()
+            for e, d in details.awards.items()
         }
         return rx.match(state.recommended, *values.items(), not_stated)
 
     return rx.box(
         rx.heading(details.name, as_="h2", size="4"),
-        rx.text(details.provider, as_="p", color=styles.TEXT_MUTED, size="2"),
+        rx.text(details.institution, as_="p", color=styles.TEXT_MUTED, size="2"),
         rx.el.dl(
             row("Credits at this level", per_exit("credits", " credits")),
             row("Typical duration at this level", per_exit("typical_duration")),
             row("Whole programme", details.duration or not_stated),
             row("Ways to study", ", ".join(details.study_modes) or not_stated),
-            row("Fees", details.fees_note or not_stated),
+            row("Fees", details.fees or not_stated),
             row(
                 "How to apply",
-                rx.link(details.apply_url, href=details.apply_url, is_external=True)
-                if details.apply_url
-                else not_stated,
+                not_stated,
             ),
             row("Contact", details.contact or not_stated),
             margin_y=styles.SPACE_S,

@@ -107,7 +107,7 @@ def _who() -> rx.Component:
 
 
 def _report_error() -> rx.Component:
-    programme = CONTENT.programme
+    programme = CONTENT.advisor
     if programme.error_contact:
         return paragraph(
             rx.el.strong("Found an error? "),
