@@ -29,6 +29,8 @@ CORE = (
     "advisor.about",
     "advisor.reading_level",
     "advisor.plans",
+    "advisor.programme",
+    "advisor.usage",
 )
 SHELLS = ("reflex", "fastapi", "starlette", "sqlmodel", "sqlalchemy", "alembic", "uvicorn")
 
