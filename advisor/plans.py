@@ -135,8 +135,11 @@ def _answer_text(question: Question, value: AnswerValue) -> str:
     return "; ".join(labels)
 
 
-def _name(exit_point: str | None) -> str:
-    return EXIT_POINT_NAMES.get(exit_point or "", "no exit point (not eligible)")
+def _outcome(exit_point: str | None) -> str:
+    """What a set of answers leads to, as the discussion text names it."""
+    if exit_point in EXIT_POINT_NAMES:
+        return f"the {EXIT_POINT_NAMES[exit_point]}"
+    return "no suggestion (the entry requirement not met)"
 
 
 def _suggested(result: Recommendation) -> ExitPoint | None:
@@ -245,15 +248,15 @@ def _point(
     if "colleague" in moves:
         effect = (
             f" This changes the suggestion: with the supervisor's answer here, the colleague's "
-            f"own answers would lead to the {_name(moves['colleague'])} instead of the "
-            f"{_name(suggested['colleague'])}. Talk through which answer describes the "
+            f"own answers would lead to {_outcome(moves['colleague'])}; now they lead to "
+            f"{_outcome(suggested['colleague'])}. Talk through which answer describes the "
             "colleague now."
         )
     elif "supervisor" in moves:
         effect = (
             f" This changes the suggestion: with the colleague's answer here, the supervisor's "
-            f"answers would lead to the {_name(moves['supervisor'])} instead of the "
-            f"{_name(suggested['supervisor'])}. Talk through which answer describes the "
+            f"answers would lead to {_outcome(moves['supervisor'])}; now they lead to "
+            f"{_outcome(suggested['supervisor'])}. Talk through which answer describes the "
             "colleague now."
         )
     else:
@@ -264,7 +267,7 @@ def _point(
     return DiscussionPoint(
         question_id=question.id,
         changes_suggestion=bool(moves),
-        text=(said + effect).replace("the no exit point", "no exit point"),
+        text=said + effect,
         findings=_findings_moved(question.id, profiles, content),
         asks=_asks_on(question.id, profiles, suggested, content),
     )
