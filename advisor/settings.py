@@ -1,6 +1,7 @@
 """The advisor's settings: one pydantic-settings class and its single instance."""
 
 from pathlib import Path
+from typing import Literal
 from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, Field, field_validator
@@ -104,6 +105,12 @@ class Settings(BaseSettings):
         "other gets 400. `*.example.org` allows its subdomains, `*` any host. The host of the "
         "backend URL the frontend is built with (REFLEX_API_URL; localhost when unset) is "
         "always allowed.",
+    )
+    counting: Literal["on", "off"] = Field(
+        default="on",
+        description="Whether the advisor keeps anonymous weekly counts of how its pages are "
+        "used (questionnaires started, steps reached, results shown): 'on' or 'off'. Never "
+        "per person; browsers sending Global Privacy Control are not counted either way.",
     )
     hsts_seconds: int = Field(
         default=0,

@@ -8,7 +8,7 @@ from typing import Any, get_args
 
 import reflex as rx
 
-from advisor import db
+from advisor import counting, db
 from advisor.answers import MAX_TEXT_CHARS, OVERSIZED, decode, encode, to_profile
 from advisor.decision_aid import WhoToAsk
 from advisor.embed_options import AUDIENCE_PARAM
@@ -24,6 +24,7 @@ from advisor.profile import (
 from advisor.ratelimit import retry_after_header
 from advisor.runtime import CONTENT, LIMITS, view_of
 from advisor.settings import settings
+from advisor.usage import detail_of
 from advisor.view import (
     PRIORITIES_STEP,
     AnswersView,
@@ -74,6 +75,14 @@ LINK_REFUSED = "The link could not be used: it is far longer than any link the a
 # What a person sees when another process holds the database's lock: nothing is lost, and
 # the same click will work once it lets go.
 BUSY = "The database is busy; please try again in a moment."
+# Asks the browser whether it sends the Global Privacy Control signal. Only the literal answer
+# "not-sent" lets a page be counted: a browser that never answers is not counted.
+PRIVACY_SCRIPT = 'navigator.globalPrivacyControl === true ? "sent" : "not-sent"'
+# The pages that show the questionnaire's current step when they open (a step reached).
+QUESTIONNAIRE_PATHS = ("/assess", "/embed")
+RESULT_PATH = "/result"
+# What one run may count before it stops counting: its steps, and a few dozen distinct results.
+MAX_RUN_MARKS = 200
 
 
 def _view(stored: str) -> AnswersView:
@@ -383,6 +392,13 @@ class QuestionnaireVars(ResultVars, mixin=True):
     def _answers_changed(self) -> None:
         """An answer has just changed (a hook for the states that keep more)."""
 
+    def _moved(self, before: str) -> None:
+        """The answers (once `before`) or the step have just changed (a hook: AnswersState
+        counts what happened)."""
+
+    def _run_restarted(self) -> None:
+        """Every answer has just been forgotten: a new run begins (a hook)."""
+
     def _questions_open(self) -> list[rx.event.EventSpec]:
         """What "Change" on the review or a result does before the focus moves to the step:
         AnswersState redirects to /assess (from /result); a page showing the questions itself
@@ -396,7 +412,9 @@ class QuestionnaireVars(ResultVars, mixin=True):
             # changes one.
             self.link_problem = ""
             self._answers_changed()
-        self.stored = text
+        before, self.stored = self.stored, text
+        if text != before:
+            self._moved(before)
 
     @rx.event
     def set_answer(self, question_id: str, value: str) -> None:
@@ -475,6 +493,7 @@ class QuestionnaireVars(ResultVars, mixin=True):
             self.position = str(min(step + 1, len(view.ask)))
         if int(self.position) == len(view.ask):
             self.editing = False
+        self._moved(self.stored)
         return [rx.scroll_to("step-top"), focus_on(step_heading(view, int(self.position)))]
 
     @rx.event
@@ -495,6 +514,7 @@ class QuestionnaireVars(ResultVars, mixin=True):
         self.error = ""
         self.link_problem = ""
         self.editing = False
+        self._run_restarted()
 
     @rx.event
     def go_to_step(self, step: int):
@@ -508,7 +528,100 @@ class QuestionnaireVars(ResultVars, mixin=True):
         ]
 
 
-class AnswersState(QuestionnaireVars, rx.State):
+def _any_answered(text: str) -> bool:
+    answers = _view(text).answers
+    return any(getattr(answers, qid) not in (None, ()) for qid in QUESTION_IDS)
+
+
+class CountingVars(rx.State, mixin=True):
+    """The anonymous counts a person's questionnaire adds to (advisor.counting, advisor.usage).
+
+    Nothing here names the person: what this tab has counted in the current run is kept in
+    this tab's session alone (backend vars, never sent to the browser, forgotten with the
+    session), only so that a reload or a step back counts nothing twice. Counting starts once
+    the open page's browser has said it sends no Global Privacy Control signal.
+    """
+
+    # Whether this tab may be counted: set by report_privacy_signal, off until it is.
+    _counting: bool = False
+    # This run's counted cells ("event:detail"), each counted once a run.
+    _run_marks: list[str] = []
+
+    # The state using the mixin names the programme (`programme_slug`) and the site (`origin`).
+
+    def _site(self) -> str:
+        return counting.site_of(self.origin, CONTENT.programmes[self.programme_slug].frame_sites)
+
+    def _count(self, event: str, **values: str | int | None) -> None:
+        """Count one happening, if this tab may be counted."""
+        if self._counting:
+            counting.count_event(
+                programme=self.programme_slug, origin=self._site(), event=event, **values
+            )
+
+    def _count_once(
+        self, event: str, *, whatever_detail: bool = False, **values: str | int | None
+    ) -> None:
+        """Count one happening, unless this run has counted the same cell already (with
+        `whatever_detail`, the same event with any detail)."""
+        if not self._counting:
+            return
+        try:
+            mark = event if whatever_detail else f"{event}:{detail_of(event, **values)}"
+        except ValueError:
+            return
+        if mark in self._run_marks or len(self._run_marks) >= MAX_RUN_MARKS:
+            return
+        self._run_marks = [*self._run_marks, mark]
+        self._count(event, **values)
+
+    def _count_step(self) -> None:
+        view = _view(self.stored)
+        step = self.step
+        self._count_once("reached", step=view.ask[step] if step < len(view.ask) else "review")
+
+    def _count_result(self) -> None:
+        """The result of the current answers is on show: counted once a run for each result."""
+        view = _view(self.stored)
+        if not view.complete:
+            return
+        self._count_once(
+            "result",
+            recommended=view.recommended or None,
+            confidence=(view.confidence or None) if view.eligible else None,
+            role=view.answers.role,
+            audience=view.answers.audience,
+        )
+
+    def _moved(self, before: str) -> None:
+        if before != self.stored and _any_answered(self.stored) and not _any_answered(before):
+            self._count_once("started")
+        elif before == self.stored:
+            self._count_step()
+        sure = _view(self.stored).sure_choices
+        if sure and all(sure.get(item) for item in READINESS_IDS):
+            self._count_once("readiness", whatever_detail=True, score=_view(self.stored).sure_score)
+
+    def _run_restarted(self) -> None:
+        self._run_marks = []
+
+    @rx.event
+    def report_privacy_signal(self, answer: Any = None) -> None:
+        """The open page's browser answered PRIVACY_SCRIPT: count it only if it said it sends
+        no Global Privacy Control signal, its connection carried no `Sec-GPC: 1`, and this
+        deployment counts. Then count what the page shows on opening."""
+        headers = self.router.headers.raw_headers
+        self._counting = (
+            answer == "not-sent" and not counting.privacy_signal(headers) and counting.enabled()
+        )
+        path = self.router.url.path.rstrip("/")
+        if path in QUESTIONNAIRE_PATHS:
+            self._count_step()
+        elif path == RESULT_PATH:
+            self._count_result()
+
+
+class AnswersState(CountingVars, QuestionnaireVars, rx.State):
     """Answers in their text form (see advisor.answers) and the questionnaire's position.
 
     Both live in the browser's localStorage, so a reload or a backend restart loses nothing;
@@ -593,7 +706,8 @@ class AnswersState(QuestionnaireVars, rx.State):
         # First: the keep-alive script's promise holds up the events after it.
         focus = focus_on("headline", unless_focused=True)
         if not params:
-            return [focus, keep_alive_start()]
+            self._count_result()
+            return [focus, *keep_alive_start()]
         answers, dropped = decode(params)
         if dropped == [OVERSIZED]:
             self.link_problem = LINK_REFUSED
@@ -607,7 +721,8 @@ class AnswersState(QuestionnaireVars, rx.State):
             self.link_problem = ""
         self.stored = encode(answers)
         self.position = str(len(_view(self.stored).ask))
-        return [focus, keep_alive_start()]
+        self._count_result()
+        return [focus, *keep_alive_start()]
 
     @rx.event
     async def save_result(self):
@@ -641,9 +756,17 @@ class AnswersState(QuestionnaireVars, rx.State):
             return
         self.saved_id, self.saved_token, self.save_error = str(record.id), token, ""
         self.saved_for = text
+        self._count("saved")
         return rx.set_focus("saved")
 
 
-def keep_alive_start() -> rx.event.EventSpec:
-    """The event an answers page's on_load returns: starts the page's keep-alive loop, once."""
-    return rx.call_script(KEEP_ALIVE_FIRST, callback=AnswersState.keep_alive)
+def privacy_check() -> rx.event.EventSpec:
+    """Asks the browser for its Global Privacy Control signal (AnswersState.report_privacy_signal
+    hears the answer): a page that counts returns it from its on_load."""
+    return rx.call_script(PRIVACY_SCRIPT, callback=AnswersState.report_privacy_signal)
+
+
+def keep_alive_start() -> list[rx.event.EventSpec]:
+    """The events an answers page's on_load returns: the privacy check, then the page's
+    keep-alive loop, started once (its promise holds up the events after it)."""
+    return [privacy_check(), rx.call_script(KEEP_ALIVE_FIRST, callback=AnswersState.keep_alive)]

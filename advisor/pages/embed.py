@@ -78,6 +78,7 @@ class EmbedState(rx.State):
             answers.position = str(view.ask.index(view.missing[0]) if view.missing else 0)
             return [rx.scroll_to("step-top"), focus_on(step_heading(view, answers.step))]
         self.showing_result = True
+        answers._count_result()
         detail = {
             "eligible": view.eligible,
             "recommended": view.recommended or None,

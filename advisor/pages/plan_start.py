@@ -10,7 +10,7 @@ from advisor.components.live_actions import copy_button, copy_feedback
 from advisor.page_spec import PageSpec
 from advisor.plans import plan_path
 from advisor.settings import settings
-from advisor.state import BUSY, focus_on, too_many_saves
+from advisor.state import BUSY, AnswersState, focus_on, privacy_check, too_many_saves
 
 ROUTE = "/plan"
 TITLE = "Plan together | Programme advisor"
@@ -31,10 +31,12 @@ class PlanStartState(rx.State):
     error: str = ""
 
     @rx.event
-    def open_start(self) -> None:
-        """On /plan: no links on show (they are shown once, when made)."""
+    def open_start(self):
+        """On /plan: no links on show (they are shown once, when made); the browser is asked
+        for its privacy signal, as a plan started is counted."""
         self.supervisor_path = self.colleague_path = self.error = ""
         self.creating = False
+        return privacy_check()
 
     @rx.event
     async def create_links(self):
@@ -61,6 +63,7 @@ class PlanStartState(rx.State):
             return
         finally:
             self.creating = False
+        (await self.get_state(AnswersState))._count("plan")
         self.supervisor_path = plan_path(plan.id, tokens["supervisor"])
         self.colleague_path = plan_path(plan.id, tokens["colleague"])
         yield focus_on("plan-links-heading")
