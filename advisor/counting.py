@@ -18,12 +18,14 @@ import datetime as dt
 import logging
 import os
 import threading
+import time
 from collections.abc import Iterable, Mapping
 
 from sqlalchemy.engine import Engine
 
 from advisor import db
 from advisor.embed_options import ORIGIN
+from advisor.settings import settings
 from advisor.usage import UsageKey, counted_origin, key
 
 # Distinct cells one process holds between two flushes; a new cell beyond them is dropped (and
@@ -59,7 +61,6 @@ class Counter:
         self.dropped = 0
         self.failed = 0
         self._thread: threading.Thread | None = None
-        self._wake = threading.Event()
 
     def count(self, cell: UsageKey, n: int = 1) -> None:
         """Add `n` to a cell: O(1), holds the lock for a dict update only, and never raises."""
@@ -114,8 +115,7 @@ class Counter:
 
     def _run(self) -> None:
         while True:
-            self._wake.wait(self.flush_seconds)
-            self._wake.clear()
+            time.sleep(self.flush_seconds)
             try:
                 self.flush()
             except Exception:  # noqa: BLE001 - the thread must outlive any one flush
@@ -127,7 +127,6 @@ class Counter:
         self._lock = threading.Lock()
         self._counts = {}
         self._thread = None
-        self._wake = threading.Event()
 
 
 COUNTER = Counter()
@@ -153,8 +152,6 @@ def use_engine(engine: Engine | None) -> None:
 
 def enabled() -> bool:
     """Whether this deployment counts at all (ADVISOR_COUNTING)."""
-    from advisor.settings import settings
-
     return settings.counting == "on"
 
 
@@ -175,8 +172,6 @@ def frame_ancestor_origins(source_list: str) -> list[str]:
 def site_of(origin: str, frame_sites: Iterable[str]) -> str:
     """The site a happening on a page is counted under: its origin if the programme or the
     deployment lists it, "advisor" for the advisor's own pages, "other" for any other."""
-    from advisor.settings import settings
-
     allowed = [*frame_sites, *frame_ancestor_origins(settings.frame_ancestors)]
     return counted_origin(origin, allowed)
 

@@ -5,7 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import os
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import pytest
 import sqlalchemy
@@ -20,6 +24,7 @@ from advisor.state import AnswersState
 from advisor.usage import UsageCell, UsageKey, key, parse_detail, week_of
 from tests.utils.async_calls import call
 
+ROOT = Path(__file__).resolve().parent.parent
 DAY = dt.date(2026, 3, 4)  # a Wednesday: its week starts on Monday 2 March
 PROGRAMME = CONTENT.default_programme
 # A pathway the study's rules answer with the Diploma (tests/test_state.py).
@@ -70,6 +75,32 @@ def test_the_buffer_holds_at_most_max_keys_cells_and_counts_what_it_drops(sqlite
     counter.count(cell("reached", step="role"))  # a cell it holds still adds up
     assert len(counter.pending()) == 3 and counter.dropped == 2
     assert counter.pending()[cell("reached", step="role")] == 2
+
+
+def test_a_forked_worker_starts_with_an_empty_buffer_of_its_own(counter):
+    counter.count(cell())
+    counter._forked()
+    assert counter.pending() == {} and counter._thread is None
+    counter.count(cell())
+    assert counter.pending() == {cell(): 1} and counter._thread is not None
+
+
+def test_what_is_buffered_is_written_when_the_process_exits(sqlite_engine, tmp_path):
+    url = str(sqlite_engine.url)
+    # The thread's first write is a second away: only the exit's flush can write this count.
+    script = (
+        "from advisor import counting\n"
+        f"counting.count_event(programme={PROGRAMME!r}, origin='advisor', event='started')\n"
+        "assert counting.COUNTER.pending()\n"
+    )
+    environment = {**os.environ, "ADVISOR_DATABASE_URL": url, "ADVISOR_COUNTING": "on"}
+    environment.pop("DATABASE_URL", None)
+    environment.pop("REFLEX_DB_URL", None)
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=environment, cwd=ROOT, timeout=60, check=False
+    )
+    assert done.returncode == 0
+    assert cells_of(sqlite_engine) == {("started", "advisor", ""): 1}
 
 
 def test_the_shipped_cap_and_interval():
