@@ -529,6 +529,7 @@ class QuestionnaireVars(ResultVars, mixin=True):
 
 
 def _any_answered(text: str) -> bool:
+    """Whether an answers text answers any question (the audience alone answers none)."""
     answers = _view(text).answers
     return any(getattr(answers, qid) not in (None, ()) for qid in QUESTION_IDS)
 
@@ -576,6 +577,7 @@ class CountingVars(rx.State, mixin=True):
         self._count(event, **values)
 
     def _count_step(self) -> None:
+        """The current step is on show: each step counted once a run."""
         view = _view(self.stored)
         step = self.step
         self._count_once("reached", step=view.ask[step] if step < len(view.ask) else "review")
@@ -594,6 +596,8 @@ class CountingVars(rx.State, mixin=True):
         )
 
     def _moved(self, before: str) -> None:
+        # A first answer starts a run; Next reaches a step; the readiness check's last answer
+        # gives its score.
         if before != self.stored and _any_answered(self.stored) and not _any_answered(before):
             self._count_once("started")
         elif before == self.stored:
