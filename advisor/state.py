@@ -764,6 +764,16 @@ class AnswersState(CountingVars, QuestionnaireVars, rx.State):
         return rx.set_focus("saved")
 
 
+async def count_for_tab(state: rx.State, event: str) -> None:
+    """Count an event of another page's state under this tab's programme and site (if the tab
+    may be counted). Never raises: a count that cannot be made is not made."""
+    try:
+        answers = await state.get_state(AnswersState)
+    except Exception:  # noqa: BLE001 - counting must never break the page that counts
+        return
+    answers._count(event)
+
+
 def privacy_check() -> rx.event.EventSpec:
     """Asks the browser for its Global Privacy Control signal (AnswersState.report_privacy_signal
     hears the answer): a page that counts returns it from its on_load."""

@@ -10,7 +10,7 @@ from advisor.components.live_actions import copy_button, copy_feedback
 from advisor.page_spec import PageSpec
 from advisor.plans import plan_path
 from advisor.settings import settings
-from advisor.state import BUSY, AnswersState, focus_on, privacy_check, too_many_saves
+from advisor.state import BUSY, count_for_tab, focus_on, privacy_check, too_many_saves
 
 ROUTE = "/plan"
 TITLE = "Plan together | Programme advisor"
@@ -63,7 +63,7 @@ class PlanStartState(rx.State):
             return
         finally:
             self.creating = False
-        (await self.get_state(AnswersState))._count("plan")
+        await count_for_tab(self, "plan")
         self.supervisor_path = plan_path(plan.id, tokens["supervisor"])
         self.colleague_path = plan_path(plan.id, tokens["colleague"])
         yield focus_on("plan-links-heading")
