@@ -85,7 +85,7 @@ def test_a_forked_worker_starts_with_an_empty_buffer_of_its_own(counter):
     assert counter.pending() == {cell(): 1} and counter._thread is not None
 
 
-def test_what_is_buffered_is_written_when_the_process_exits(sqlite_engine, tmp_path):
+def test_each_process_writes_its_buffer_as_it_exits_and_the_cells_add_up(sqlite_engine):
     url = str(sqlite_engine.url)
     # The thread's first write is a second away: only the exit's flush can write this count.
     script = (
@@ -96,11 +96,13 @@ def test_what_is_buffered_is_written_when_the_process_exits(sqlite_engine, tmp_p
     environment = {**os.environ, "ADVISOR_DATABASE_URL": url, "ADVISOR_COUNTING": "on"}
     environment.pop("DATABASE_URL", None)
     environment.pop("REFLEX_DB_URL", None)
-    done = subprocess.run(
-        [sys.executable, "-c", script], env=environment, cwd=ROOT, timeout=60, check=False
-    )
-    assert done.returncode == 0
-    assert cells_of(sqlite_engine) == {("started", "advisor", ""): 1}
+    # Two processes at once, as two workers: each writes its own buffer, and the cell adds up.
+    workers = [
+        subprocess.Popen([sys.executable, "-c", script], env=environment, cwd=ROOT)
+        for _ in range(2)
+    ]
+    assert [worker.wait(timeout=60) for worker in workers] == [0, 0]
+    assert cells_of(sqlite_engine) == {("started", "advisor", ""): 2}
 
 
 def test_the_shipped_cap_and_interval():
