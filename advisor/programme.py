@@ -159,6 +159,77 @@ def apply_text(programme: ProgrammeProfile, exit_point: str) -> str | None:
     return f"Apply for the {award.name} at {programme.institution}"
 
 
+class StatedDetail(Frozen):
+    """One detail a programme states, as a result shows it: "Fees", "£3,000 a year"."""
+
+    label: str
+    value: str
+
+
+class ProgrammeAdvice(Frozen):
+    """What a result says about the chosen programme: its stated details for the suggested
+    exit point only, what it leaves out summed up once, and how to apply when it says."""
+
+    slug: str = Field(description="The programme's slug (its file's name)")
+    name: str
+    institution: str
+    source: str = Field(description="Where the programme's details come from")
+    award: str | None = Field(
+        description="The programme's name for the suggested exit point's award (null: no "
+        "suggestion)"
+    )
+    details: list[StatedDetail] = Field(description="Only what the programme states")
+    ask_about: str | None = Field(
+        description="One sentence naming what the programme does not state (null: nothing)"
+    )
+    apply_url: str | None = Field(description="Where to apply for the suggested award, if stated")
+    apply_text: str | None = Field(description='"Apply for the <award> at <institution>"')
+
+
+def stated_details(programme: ProgrammeProfile, exit_point: str | None) -> list[StatedDetail]:
+    """The details a result shows, in order, leaving out each one the programme does not state."""
+    award = programme.awards.get(exit_point) if exit_point else None  # type: ignore[call-overload]
+    rows: list[tuple[str, str | None]] = []
+    if award is not None:
+        rows += [
+            ("Award at this level", award.name),
+            ("Credits at this level", f"{award.credits} credits" if award.credits else None),
+            ("Typical duration at this level", award.typical_duration),
+        ]
+    rows += [
+        ("Whole programme", programme.duration),
+        ("Ways to study", ", ".join(programme.study_modes) or None),
+        ("Entry requirement", programme.entry_requirement),
+        ("Fees", programme.fees),
+        ("Contact", programme.contact),
+    ]
+    return [StatedDetail(label=label, value=value) for label, value in rows if value]
+
+
+def advice_for(slug: str, programme: ProgrammeProfile, exit_point: str | None) -> ProgrammeAdvice:
+    """The programme block of a result suggesting `exit_point` (None: no suggestion)."""
+    award = programme.awards.get(exit_point) if exit_point else None  # type: ignore[call-overload]
+    return ProgrammeAdvice(
+        slug=slug,
+        name=programme.name,
+        institution=programme.institution,
+        source=programme.source,
+        award=award.name if award else None,
+        details=stated_details(programme, exit_point),
+        ask_about=ask_about(programme),
+        apply_url=award.apply_url if award else None,
+        apply_text=apply_text(programme, exit_point) if exit_point else None,
+    )
+
+
+def unknown_programme_notice(asked: str, default_name: str) -> str:
+    """What a page says when ?programme= names no programme: the name asked for, cut short and
+    reduced to the characters a slug may hold, so a link can put nothing odd on the page."""
+    shown = re.sub(r"[^A-Za-z0-9-]", "", asked[: MAX_SLUG_CHARS * 2])[:MAX_SLUG_CHARS]
+    named = f'"{shown}"' if shown else "that"
+    return f"No programme called {named} here; showing the default, {default_name}."
+
+
 def schema() -> dict:
     """The JSON Schema of a programme file, for editors (YAML language servers read it)."""
     document = ProgrammeProfile.model_json_schema()
