@@ -222,12 +222,16 @@ def advice_for(slug: str, programme: ProgrammeProfile, exit_point: str | None) -
     )
 
 
+def as_asked(asked: str) -> str:
+    """The slug a link asked for, fit to show on a page: cut short and reduced to the characters
+    a slug may hold, so a link can put nothing odd there; quoted, or "that" when nothing is left."""
+    shown = re.sub(r"[^A-Za-z0-9-]", "", asked[: MAX_SLUG_CHARS * 4])[:MAX_SLUG_CHARS]
+    return f'"{shown}"' if shown else "that"
+
+
 def unknown_programme_notice(asked: str, default_name: str) -> str:
-    """What a page says when ?programme= names no programme: the name asked for, cut short and
-    reduced to the characters a slug may hold, so a link can put nothing odd on the page."""
-    shown = re.sub(r"[^A-Za-z0-9-]", "", asked[: MAX_SLUG_CHARS * 2])[:MAX_SLUG_CHARS]
-    named = f'"{shown}"' if shown else "that"
-    return f"No programme called {named} here; showing the default, {default_name}."
+    """What the advisor's own pages say when ?programme= names no programme."""
+    return f"No programme called {as_asked(asked)} here; showing the default, {default_name}."
 
 
 def schema() -> dict:
