@@ -14,7 +14,7 @@ import json
 import re
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
@@ -32,7 +32,8 @@ SCHEMA_FILE = Path(__file__).resolve().parent.parent / "content" / "programme.sc
 
 HttpUrl = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^https?://\S+$")]
 Origin = Annotated[str, StringConstraints(strip_whitespace=True, pattern=ORIGIN.pattern)]
-Accent = Annotated[str, Field(json_schema_extra={"enum": list(ACCENT_COLORS)})]
+# One of the accents an embed may take (a Literal, so a file naming another one is refused).
+Accent = Literal[ACCENT_COLORS]  # type: ignore[valid-type]
 
 
 class Award(Frozen):
