@@ -22,7 +22,7 @@ from advisor.runtime import CONTENT, view_of
 from advisor.state import AnswersState, focus_on, keep_alive_start, step_heading
 
 ROUTE = "/embed"
-TITLE = "Which level of study suits you? | Programme advisor"
+TITLE = "Which level suits you? | Programme advisor"
 DESCRIPTION = (
     "Six multiple-choice questions suggest a Certificate, Diploma or Masters in medical "
     "education, from what graduates reported in one published study."
