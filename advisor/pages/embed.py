@@ -41,8 +41,7 @@ def unknown_embed_notice(asked: str) -> str:
     """What the frame says instead of the questions when data-programme names no programme."""
     return (
         f"No programme called {as_asked(asked)} here, so the questions cannot be shown. The "
-        "page showing this frame names a programme the advisor does not describe: its "
-        "data-programme needs one of the advisor's programmes."
+        "page showing this frame asks for a programme this advisor does not describe."
     )
 
 
