@@ -327,8 +327,10 @@ class ResultVars(rx.State, mixin=True):
 
     @rx.var
     def share_path(self) -> str:
-        """A path that reopens these answers' result anywhere (answers only, nothing personal)."""
-        return f"/result?{_view(self.stored).query}"
+        """A path that reopens these answers' result anywhere (answers only, nothing personal),
+        for the same programme (a chosen one only: the default needs no ?programme=)."""
+        chosen = f"programme={self.programme}&" if self.programme in CONTENT.programmes else ""
+        return f"/result?{chosen}{_view(self.stored).query}"
 
     @rx.event
     def download_json(self):

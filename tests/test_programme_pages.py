@@ -173,3 +173,18 @@ def test_the_embed_without_a_programme_shows_the_default(monkeypatch):
     answers = AnswersState()
     embed = _embed("/embed/", answers, monkeypatch)
     assert embed.unknown_programme == "" and answers.programme_slug == CONTENT.default_programme
+
+
+def test_the_copied_link_reopens_the_result_for_the_same_programme(northfield):
+    chosen = at(AnswersState(), "/assess/?programme=northfield")
+    chosen.open_assess()
+    chosen.stored = CERTIFICATE
+    assert chosen.share_path.startswith("/result?programme=northfield&")
+    reopened = at(AnswersState(), chosen.share_path)
+    reopened.open_result()
+    assert reopened.programme == "northfield" and reopened.stored == chosen.stored
+    assert reopened.link_problem == ""
+    # The default programme's link is as it always was.
+    plain = AnswersState()
+    plain.stored = CERTIFICATE
+    assert plain.share_path == f"/result?{CERTIFICATE}"
