@@ -17,9 +17,15 @@ from advisor.components.questionnaire import kept_note, questionnaire
 from advisor.components.result_view import result_view
 from advisor.embed_options import NO_ORIGIN, accent_overrides, embed_options
 from advisor.page_spec import PageSpec
-from advisor.programme import as_asked, slug_of
+from advisor.programme import as_asked
 from advisor.runtime import CONTENT, view_of
-from advisor.state import AnswersState, focus_on, keep_alive_start, step_heading
+from advisor.state import (
+    AnswersState,
+    focus_on,
+    keep_alive_start,
+    programme_choice,
+    step_heading,
+)
 
 ROUTE = "/embed"
 TITLE = "Which level suits you? | Programme advisor"
@@ -70,16 +76,15 @@ class EmbedState(rx.State):
         ?accent= (the programme's own accent when left out), ?origin=."""
         params = self.router.url.query_parameters
         asked = params.get("programme")
-        slug = CONTENT.default_programme if asked is None else slug_of(asked)
-        programme = CONTENT.programmes.get(slug or "")
-        self.unknown_programme = "" if programme is not None else unknown_embed_notice(asked or "")
-        accent = programme.accent if programme is not None and programme.accent else styles.ACCENT
-        options = embed_options(params, default_accent=accent)
+        chosen, unknown = programme_choice(asked)
+        self.unknown_programme = unknown_embed_notice(asked or "") if unknown else ""
+        programme = CONTENT.programmes[chosen or CONTENT.default_programme]
+        options = embed_options(params, default_accent=programme.accent or styles.ACCENT)
         self.accent = options.accent
         self.site = "" if options.origin == NO_ORIGIN else options.origin
         self.showing_result = False
         answers = await self.get_state(AnswersState)
-        answers.programme = slug if programme is not None and slug else ""
+        answers.programme = chosen
         # Recorded with a saved result, so an admissions team can count its own page's use.
         answers.origin = options.origin
         if options.audience:
