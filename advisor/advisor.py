@@ -69,6 +69,11 @@ app = AdvisorApp(
         allowed_hosts(settings.host_names(API_URL)),
         security_headers(
             settings.frame_ancestors,
+            # Each programme's own frame_sites, on /embed?programme=<slug> (None: the default).
+            frame_sites={
+                None: CONTENT.programme.frame_sites,
+                **{slug: p.frame_sites for slug, p in CONTENT.programmes.items()},
+            },
             script_hashes=_page_script_hashes,
             connect=connect_sources(API_URL),
             hsts_seconds=settings.hsts_seconds,

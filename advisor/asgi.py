@@ -7,10 +7,11 @@ import hashlib
 import posixpath
 import re
 import urllib.parse
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from advisor.programme import slug_of
 from advisor.ratelimit import Limits
 
 if TYPE_CHECKING:  # only named in a hint: these wrappers need no FastAPI of their own
@@ -122,9 +123,32 @@ def content_security_policy(
     )
 
 
+def with_sites(frame_ancestors: str, sites: Iterable[str]) -> str:
+    """A frame-ancestors source list that also allows `sites` (a programme's frame_sites): as
+    it is when it already allows any site ('*'), the sites alone in place of 'none'."""
+    base = frame_ancestors.split()
+    if "*" in base:
+        return frame_ancestors
+    kept = [source for source in base if source != "'none'"]
+    added = [site for site in dict.fromkeys(sites) if site not in kept]
+    return " ".join([*kept, *added]) or "'none'"
+
+
+# Of /embed's query string only this much is read for ?programme= (a slug is 40 characters).
+MAX_QUERY_READ = 2048
+
+
+def programme_asked(query_string: bytes) -> str | None:
+    """The ?programme= slug of a query string: None when it has none, "" for a malformed one."""
+    head = query_string[:MAX_QUERY_READ].decode("latin-1")
+    asked = urllib.parse.parse_qs(head, max_num_fields=20).get("programme") if head else None
+    return (slug_of(asked[0]) or "") if asked else None
+
+
 def security_headers(
     frame_ancestors: str,
     *,
+    frame_sites: Mapping[str | None, Iterable[str]] | None = None,
     script_hashes: Callable[[], Iterable[str]] = frozenset,
     connect: Iterable[str] = (),
     hsts_seconds: int = 0,
@@ -133,6 +157,9 @@ def security_headers(
     a Content-Security-Policy (on HTML, the pages' policy; on anything else, nothing may load),
     which sites may frame /embed (frame-ancestors; every other route 'none'), a
     Permissions-Policy, no MIME sniffing, a strict referrer, and HSTS when `hsts_seconds` > 0.
+
+    `frame_sites` adds, on /embed?programme=<slug>, that programme's own frame_sites to
+    `frame_ancestors` (the key None: /embed without ?programme=, the default programme's).
 
     `script_hashes` is called once, when the app is wrapped (the frontend is built by then)."""
     common = [
@@ -157,11 +184,26 @@ def security_headers(
 
         framed_page = page_headers(frame_ancestors)
         unframed_page = page_headers("'none'")
+        # Each programme's frame's headers, built once.
+        programme_page = {
+            slug: page_headers(with_sites(frame_ancestors, sites))
+            for slug, sites in (frame_sites or {}).items()
+        }
+
+        def framed_headers(scope) -> list[tuple[bytes, bytes]]:
+            if not programme_page:
+                return framed_page
+            try:
+                slug = programme_asked(scope.get("query_string", b""))
+            except ValueError:  # more fields than parse_qs reads: not a link embed.js makes
+                slug = ""
+            return programme_page.get(slug, framed_page)
 
         async def asgi(scope, receive, send):
             if scope["type"] != "http":
                 return await app(scope, receive, send)
             framable = route_of(scope.get("path", "")) in EMBEDDABLE_ROUTES
+            page = framed_headers(scope) if framable else unframed_page
 
             async def send_with_headers(message):
                 if message["type"] == "http.response.start":
@@ -172,7 +214,6 @@ def security_headers(
                             is_html = value.lower().startswith(b"text/html")
                         if name.lower() not in names:
                             kept.append((name, value))
-                    page = framed_page if framable else unframed_page
                     added = page if is_html else not_a_page
                     if message.get("status") == 304:
                         # A 304 carries no content type, and the browser would store whatever

@@ -14,7 +14,7 @@ import json
 import re
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
@@ -32,7 +32,8 @@ SCHEMA_FILE = Path(__file__).resolve().parent.parent / "content" / "programme.sc
 
 HttpUrl = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^https?://\S+$")]
 Origin = Annotated[str, StringConstraints(strip_whitespace=True, pattern=ORIGIN.pattern)]
-Accent = Annotated[str, Field(json_schema_extra={"enum": list(ACCENT_COLORS)})]
+# One of the accents an embed may take (a Literal, so a file naming another one is refused).
+Accent = Literal[ACCENT_COLORS]  # type: ignore[valid-type]
 
 
 class Award(Frozen):
@@ -157,6 +158,81 @@ def apply_text(programme: ProgrammeProfile, exit_point: str) -> str | None:
     if award is None or award.apply_url is None:
         return None
     return f"Apply for the {award.name} at {programme.institution}"
+
+
+class StatedDetail(Frozen):
+    """One detail a programme states, as a result shows it: "Fees", "£3,000 a year"."""
+
+    label: str
+    value: str
+
+
+class ProgrammeAdvice(Frozen):
+    """What a result says about the chosen programme: its stated details for the suggested
+    exit point only, what it leaves out summed up once, and how to apply when it says."""
+
+    slug: str = Field(description="The programme's slug (its file's name)")
+    name: str
+    institution: str
+    source: str = Field(description="Where the programme's details come from")
+    award: str | None = Field(
+        description="The programme's name for the suggested exit point's award (null: no "
+        "suggestion)"
+    )
+    details: list[StatedDetail] = Field(description="Only what the programme states")
+    ask_about: str | None = Field(
+        description="One sentence naming what the programme does not state (null: nothing)"
+    )
+    apply_url: str | None = Field(description="Where to apply for the suggested award, if stated")
+    apply_text: str | None = Field(description='"Apply for the <award> at <institution>"')
+
+
+def stated_details(programme: ProgrammeProfile, exit_point: str | None) -> list[StatedDetail]:
+    """The details a result shows, in order, leaving out each one the programme does not state."""
+    award = programme.awards.get(exit_point) if exit_point else None  # type: ignore[call-overload]
+    rows: list[tuple[str, str | None]] = []
+    if award is not None:
+        rows += [
+            ("Award at this level", award.name),
+            ("Credits at this level", f"{award.credits} credits" if award.credits else None),
+            ("Typical duration at this level", award.typical_duration),
+        ]
+    rows += [
+        ("Whole programme", programme.duration),
+        ("Ways to study", ", ".join(programme.study_modes) or None),
+        ("Entry requirement", programme.entry_requirement),
+        ("Fees", programme.fees),
+        ("Contact", programme.contact),
+    ]
+    return [StatedDetail(label=label, value=value) for label, value in rows if value]
+
+
+def advice_for(slug: str, programme: ProgrammeProfile, exit_point: str | None) -> ProgrammeAdvice:
+    """The programme block of a result suggesting `exit_point` (None: no suggestion)."""
+    award = programme.awards.get(exit_point) if exit_point else None  # type: ignore[call-overload]
+    return ProgrammeAdvice(
+        slug=slug,
+        name=programme.name,
+        institution=programme.institution,
+        source=programme.source,
+        award=award.name if award else None,
+        details=stated_details(programme, exit_point),
+        ask_about=ask_about(programme),
+        apply_url=award.apply_url if award else None,
+        apply_text=apply_text(programme, exit_point) if exit_point else None,
+    )
+
+
+def as_asked(asked: str) -> str:
+    """The slug a link asked for, fit to show on a page: cut short and reduced to the characters
+    a slug may hold, so a link can put nothing odd there; quoted, or "that" when nothing is left."""
+    shown = re.sub(r"[^A-Za-z0-9-]", "", asked[: MAX_SLUG_CHARS * 4])[:MAX_SLUG_CHARS]
+    return f'"{shown}"' if shown else "that"
+
+
+def unknown_programme_notice(asked: str, default_name: str) -> str:
+    """What the advisor's own pages say when ?programme= names no programme."""
+    return f"No programme called {as_asked(asked)} here; showing the default, {default_name}."
 
 
 def schema() -> dict:

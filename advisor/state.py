@@ -3,6 +3,7 @@ over an answers text (also a plan's draft, advisor.pages.plan)."""
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any, get_args
 
@@ -21,6 +22,7 @@ from advisor.profile import (
     PRIORITY_IDS,
     READINESS_IDS,
 )
+from advisor.programme import ProgrammeAdvice, advice_for, slug_of, unknown_programme_notice
 from advisor.ratelimit import retry_after_header
 from advisor.runtime import CONTENT, LIMITS, view_of
 from advisor.settings import settings
@@ -89,6 +91,23 @@ def _view(stored: str) -> AnswersView:
     return view_of(stored)
 
 
+@functools.lru_cache(maxsize=64)
+def _programme_advice(programme: str, exit_point: str) -> ProgrammeAdvice:
+    slug = programme if programme in CONTENT.programmes else CONTENT.default_programme
+    return advice_for(slug, CONTENT.programmes[slug], exit_point or None)
+
+
+def programme_choice(asked: str | None) -> tuple[str, str]:
+    """The programme `?programme=` chooses ("" for the default) and the notice to show ("" when
+    it names a programme): an unknown or malformed slug shows the default, and says so."""
+    if asked is None:
+        return "", ""
+    slug = slug_of(asked)
+    if slug in CONTENT.programmes:
+        return ("" if slug == CONTENT.default_programme else slug), ""
+    return "", unknown_programme_notice(asked, CONTENT.programme.name)
+
+
 def focus_on(element_id: str, *, unless_focused: bool = False) -> rx.event.EventSpec:
     """Move keyboard focus to the element once it is shown (see FOCUS_SCRIPT)."""
     return rx.call_script(FOCUS_SCRIPT % (json.dumps(element_id), json.dumps(unless_focused)))
@@ -125,6 +144,49 @@ class ResultVars(rx.State, mixin=True):
     """
 
     stored: str = ""
+    # The programme (content/programmes/<slug>.yaml) the result describes: "" for the default.
+    programme: str = ""
+
+    @property
+    def programme_slug(self) -> str:
+        """The chosen programme's slug: the default when none, or an unknown one, is chosen."""
+        return self.programme if self.programme in CONTENT.programmes else CONTENT.default_programme
+
+    # --- derived: the chosen programme, for the suggested exit point ------------------------
+
+    @rx.var
+    def programme_name(self) -> str:
+        return _programme_advice(self.programme, _view(self.stored).recommended).name
+
+    @rx.var
+    def programme_institution(self) -> str:
+        return _programme_advice(self.programme, _view(self.stored).recommended).institution
+
+    @rx.var
+    def programme_source(self) -> str:
+        return _programme_advice(self.programme, _view(self.stored).recommended).source
+
+    @rx.var
+    def programme_award(self) -> str:
+        """The programme's own name for the suggested award ("MSc"); "" without a suggestion."""
+        return _programme_advice(self.programme, _view(self.stored).recommended).award or ""
+
+    @rx.var
+    def programme_details(self) -> list[dict[str, str]]:
+        advice = _programme_advice(self.programme, _view(self.stored).recommended)
+        return [detail.model_dump() for detail in advice.details]
+
+    @rx.var
+    def programme_ask_about(self) -> str:
+        return _programme_advice(self.programme, _view(self.stored).recommended).ask_about or ""
+
+    @rx.var
+    def programme_apply_url(self) -> str:
+        return _programme_advice(self.programme, _view(self.stored).recommended).apply_url or ""
+
+    @rx.var
+    def programme_apply_text(self) -> str:
+        return _programme_advice(self.programme, _view(self.stored).recommended).apply_text or ""
 
     @rx.var
     def audience(self) -> str:
@@ -274,8 +336,10 @@ class ResultVars(rx.State, mixin=True):
 
     @rx.var
     def share_path(self) -> str:
-        """A path that reopens these answers' result anywhere (answers only, nothing personal)."""
-        return f"/result?{_view(self.stored).query}"
+        """A path that reopens these answers' result anywhere (answers only, nothing personal),
+        for the same programme (a chosen one only: the default needs no ?programme=)."""
+        chosen = f"programme={self.programme}&" if self.programme in CONTENT.programmes else ""
+        return f"/result?{chosen}{_view(self.stored).query}"
 
     @rx.event
     def download_json(self):
@@ -636,8 +700,8 @@ class AnswersState(CountingVars, QuestionnaireVars, rx.State):
     position: str = rx.LocalStorage("0", name="advisor_step")
     # Where the advisor is used: "advisor", or the origin of a site embedding it (/embed).
     origin: str = "advisor"
-    # The programme (content/programmes/<slug>.yaml) the pages describe: "" for the default.
-    programme: str = ""
+    # Why ?programme= was not used (it names no programme): shown above the questions.
+    programme_notice: str = ""
     # After "Save and get a link": the saved result's id and its one-time delete token. Changing
     # an answer forgets them (the saved result keeps the answers it was saved with).
     saved_id: str = ""
@@ -648,10 +712,12 @@ class AnswersState(CountingVars, QuestionnaireVars, rx.State):
     # Counts the open page's keep-alive calls (see keep_alive); never shown.
     _beats: int = 0
 
-    @property
-    def programme_slug(self) -> str:
-        """The chosen programme's slug: the default when none, or an unknown one, is chosen."""
-        return self.programme if self.programme in CONTENT.programmes else CONTENT.default_programme
+    def _choose_programme(self) -> None:
+        """?programme=<slug> on /assess or /result chooses the programme; without it the choice
+        made earlier in this session stands (the questionnaire's own links do not carry it)."""
+        asked = self.router.url.query_parameters.get("programme")
+        if asked is not None:
+            self.programme, self.programme_notice = programme_choice(asked)
 
     @rx.var
     def saved_outdated(self) -> bool:
@@ -696,7 +762,9 @@ class AnswersState(CountingVars, QuestionnaireVars, rx.State):
 
     @rx.event
     def open_assess(self):
-        """On /assess: take the audience from ?for=self|colleague when the landing page sent it."""
+        """On /assess: take the audience from ?for=self|colleague when the landing page sent it,
+        and the programme from ?programme=."""
+        self._choose_programme()
         wanted = AUDIENCE_PARAM.get(self.router.url.query_parameters.get("for", ""))
         if wanted and wanted != _view(self.stored).answers.audience:
             self._save(_view(self.stored).answers.with_answer("audience", wanted))
@@ -705,7 +773,8 @@ class AnswersState(CountingVars, QuestionnaireVars, rx.State):
     @rx.event
     def open_result(self):
         """On /result: a link carrying answers (from "copy link") replaces the stored ones."""
-        params = dict(self.router.url.query_parameters)
+        self._choose_programme()
+        params = {k: v for k, v in self.router.url.query_parameters.items() if k != "programme"}
         # Reached from "See the result" (or any link), the focus goes to the result's heading.
         # First: the keep-alive script's promise holds up the events after it.
         focus = focus_on("headline", unless_focused=True)
@@ -739,11 +808,16 @@ class AnswersState(CountingVars, QuestionnaireVars, rx.State):
             self.save_error = refused
             return
         result, origin = recommend(profile, CONTENT.compiled_rules), self.origin
+        programme = self.programme_slug
         try:
             # In a worker thread: this session waits for the database, no one else does.
             record, token = await db.run(
                 lambda session: db.save_result(
-                    session=session, profile=profile, result=result, origin=origin
+                    session=session,
+                    profile=profile,
+                    result=result,
+                    origin=origin,
+                    programme=programme,
                 )
             )
         except db.DatabaseUnavailable as fault:

@@ -118,6 +118,8 @@
           eligible: Boolean(detail.eligible),
           recommended: detail.recommended || null,
           confidence: detail.confidence || null,
+          programme: detail.programme || null,
+          award: detail.award || null,
         });
         // The button pressed is gone: give keyboard and screen-reader users the result.
         headline.setAttribute("tabindex", "-1");

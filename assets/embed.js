@@ -1,12 +1,14 @@
 // The programme advisor on another site's page. Paste, where the advisor should appear:
 //
-//   <div data-programme-advisor data-audience="self" data-accent="indigo"></div>
+//   <div data-programme-advisor data-programme="dundee" data-audience="self"></div>
 //   <script src="https://ADVISOR-HOST/embed.js" async></script>
 //
 // Each such element gets an iframe of /embed, as tall as its content (the frame posts its
 // height), and dispatches a "programme-advisor:result" event (bubbling, so a listener on
 // document hears it too) when a result is shown: event.detail = {eligible, recommended,
-// confidence}. Plain ES2017, no build step; see README, "Embedding the advisor".
+// confidence, programme, award} (the programme's slug, and its own name for the suggested
+// award). data-programme chooses the programme (the advisor's default when left out).
+// Plain ES2017, no build step; see docs/embedding.md.
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -39,6 +41,8 @@
               eligible: Boolean(data.eligible),
               recommended: typeof data.recommended === "string" ? data.recommended : null,
               confidence: typeof data.confidence === "string" ? data.confidence : null,
+              programme: typeof data.programme === "string" ? data.programme : null,
+              award: typeof data.award === "string" ? data.award : null,
             },
           }),
         );
@@ -53,6 +57,8 @@
     var params = new URLSearchParams();
     var audience = container.getAttribute("data-audience");
     var accent = container.getAttribute("data-accent");
+    var programme = container.getAttribute("data-programme");
+    if (programme) params.set("programme", programme);
     if (audience) params.set("audience", audience);
     if (accent) params.set("accent", accent);
     params.set("origin", window.location.origin);

@@ -116,7 +116,7 @@ def test_a_where_link_must_be_a_path_of_the_site() -> None:
             Where(label="x", href=href)
 
 
-# --- the error contact (content/programme.yaml) ------------------------------------------------
+# --- the error contact (content/advisor.yaml) -----------------------------------------------------
 
 
 @pytest.mark.parametrize(

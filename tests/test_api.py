@@ -18,9 +18,11 @@ from hypothesis import strategies as st
 
 from advisor.api import create_api
 from advisor.api.errors import SMALLEST_422_BYTES
+from advisor.api.schemas import ProgrammeRecommendation
 from advisor.asgi import mount_api
 from advisor.engine import recommend
 from advisor.profile import Profile
+from advisor.programme import advice_for
 
 with warnings.catch_warnings():
     # Starlette's TestClient warns that it will move to another HTTP client; it works as is.
@@ -68,9 +70,12 @@ def test_recommendation_has_the_documented_shape(client, content):
     assert {"id", "speaker", "exit_point", "stance", "text"} <= set(body["quotes"][0])
     assert [o["exit_point"] for o in body["outcomes"]] == ["certificate", "diploma", "masters"]
     assert body["evidence_version"] == content.evidence_version
-    # The API serves exactly what the engine computes.
+    # The API serves exactly what the engine computes, and the default programme's block.
     expected = recommend(Profile(**VALID), content.compiled_rules)
+    programme = body.pop("programme")
     assert body == expected.model_dump(mode="json")
+    default = content.default_programme
+    assert programme == advice_for(default, content.programme, "certificate").model_dump()
 
 
 def test_audience_defaults_to_self_and_supervisor_changes_the_voice(client):
@@ -252,8 +257,10 @@ def reference(content):
 
     @api.post(RECOMMEND)
     async def plain(profile: Profile) -> Response:
+        result = recommend(profile, content.compiled_rules)
+        block = advice_for(content.default_programme, content.programme, result.recommended)
         return Response(
-            recommend(profile, content.compiled_rules).model_dump_json(),
+            ProgrammeRecommendation(**dict(result), programme=block).model_dump_json(),
             media_type="application/json",
         )
 

@@ -13,7 +13,16 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from advisor.api.errors import database_unavailable, unparseable_body, validation_problem
-from advisor.api.routes import OPENAPI_URL, SWAGGER_STATIC, advice, insights, plans, saved, service
+from advisor.api.routes import (
+    OPENAPI_URL,
+    SWAGGER_STATIC,
+    advice,
+    insights,
+    plans,
+    programmes,
+    saved,
+    service,
+)
 from advisor.api.schemas import Health, QuestionsOut
 from advisor.asgi import inline_script_hashes
 from advisor.content import Content
@@ -63,6 +72,8 @@ def create_api(
         priorities=content.priorities,
         readiness=content.readiness,
     )
+    api.state.programmes = programmes.listings(content)
+    api.state.advice_json = programmes.advice_json(content)
     api.state.database = engine
     api.state.admin_token = settings.admin_token if admin_token is None else admin_token
     api.state.admin_token_problem = admin_token_problem(api.state.admin_token)
@@ -83,6 +94,13 @@ def create_api(
     # The routers' routes are complete (prefix, tags and responses were applied when they were
     # declared), so the app takes them as they are. `include_router` would keep each router as
     # a branch that FastAPI walks into on every request, which costs the busiest route time.
-    for router in (advice.router, service.router, saved.router, plans.router, insights.router):
+    for router in (
+        advice.router,
+        programmes.router,
+        service.router,
+        saved.router,
+        plans.router,
+        insights.router,
+    ):
         api.router.routes.extend(router.routes)
     return api

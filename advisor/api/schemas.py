@@ -8,7 +8,9 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from advisor.evidence import ExitPoint
 from advisor.profile import Profile
+from advisor.programme import Award, ProgrammeAdvice
 from advisor.questions import PriorityStep, Question, ReadinessStep
 from advisor.recommendation import Recommendation
 
@@ -35,6 +37,22 @@ class QuestionsOut(BaseModel):
     )
 
 
+class ProgrammeListing(BaseModel):
+    slug: str = Field(description="What `?programme=` and `data-programme` take")
+    name: str
+    institution: str
+    default: bool = Field(description="The programme used when none is named")
+    awards: dict[ExitPoint, Award] = Field(
+        description="The award at each exit point, with what the programme states about it"
+    )
+
+
+class ProgrammeRecommendation(Recommendation):
+    programme: ProgrammeAdvice = Field(
+        description="The chosen programme (the default when none was named), for this result"
+    )
+
+
 class SavedAssessment(BaseModel):
     id: uuid.UUID
     created_at: dt.datetime
@@ -43,6 +61,7 @@ class SavedAssessment(BaseModel):
     delete_token: str = Field(description="Shown once: needed to delete the saved result")
     delete_path: str = Field(description="A page that deletes the saved result after confirming")
     result: Recommendation
+    programme: ProgrammeAdvice = Field(description="The programme the result was saved for")
 
 
 class StoredAssessment(BaseModel):
@@ -54,6 +73,10 @@ class StoredAssessment(BaseModel):
     evidence_version: str = Field(description="The evidence the saved result was computed with")
     current: Recommendation = Field(
         description="The same answers under today's evidence (differs only if it changed)"
+    )
+    programme: ProgrammeAdvice = Field(
+        description="The programme the result was saved for (the default for one saved before "
+        "programmes were, or for a programme no longer offered), for the current result"
     )
 
 

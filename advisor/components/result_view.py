@@ -322,42 +322,48 @@ def _next_steps(state: type[ResultVars]) -> rx.Component:
 
 
 def _programme(state: type[ResultVars]) -> rx.Component:
-    """The programme's details (content/programme.yaml) beside the recommendation."""
-    details = CONTENT.programme
-    not_stated = "Not stated"
+    """The chosen programme (content/programmes/<slug>.yaml) after the reasons: what it states
+    for the suggested award, what it does not state summed up once, and its apply link."""
 
-    def row(label: str, value: rx.Component | str) -> rx.Component:
+    def row(detail: rx.Var) -> rx.Component:
         return rx.el.div(
-            rx.el.dt(label, style=styles.DETAIL_TERM_STYLE),
-            rx.el.dd(value, style=styles.DETAIL_VALUE_STYLE),
+            rx.el.dt(detail["label"], style=styles.DETAIL_TERM_STYLE),
+            rx.el.dd(detail["value"], style=styles.DETAIL_VALUE_STYLE),
             style=styles.DETAIL_ROW_STYLE,
         )
 
-    def per_exit(attribute: str, suffix: str = "") -> rx.Component:
-        values = {
-            e: (f"{getattr(d, attribute)}{suffix}" if getattr(d, attribute) else not_stated)
-            for e, d in details.awards.items()
-        }
-        return rx.match(state.recommended, *values.items(), not_stated)
-
     return rx.box(
-        rx.heading(details.name, as_="h2", size="4"),
-        rx.text(details.institution, as_="p", color=styles.TEXT_MUTED, size="2"),
-        rx.el.dl(
-            row("Credits at this level", per_exit("credits", " credits")),
-            row("Typical duration at this level", per_exit("typical_duration")),
-            row("Whole programme", details.duration or not_stated),
-            row("Ways to study", ", ".join(details.study_modes) or not_stated),
-            row("Fees", details.fees or not_stated),
-            row(
-                "How to apply",
-                not_stated,
-            ),
-            row("Contact", details.contact or not_stated),
-            margin_y=styles.SPACE_S,
+        rx.heading(state.programme_name, as_="h2", size="4", id="programme-heading"),
+        rx.text(state.programme_institution, as_="p", color=styles.TEXT_MUTED, size="2"),
+        rx.el.dl(rx.foreach(state.programme_details, row), margin_y=styles.SPACE_S),
+        rx.cond(
+            state.programme_ask_about != "",
+            rx.text(state.programme_ask_about, as_="p", id="programme-ask"),
         ),
-        rx.text(details.source, as_="p", size="1", color=styles.TEXT_MUTED),
+        rx.cond(
+            state.programme_apply_url != "",
+            rx.text(
+                rx.link(
+                    state.programme_apply_text,
+                    href=state.programme_apply_url,
+                    is_external=True,
+                    color=styles.ACCENT_TEXT,
+                    id="programme-apply",
+                ),
+                as_="p",
+                margin_top=styles.SPACE_S,
+            ),
+        ),
+        rx.text(
+            state.programme_source,
+            as_="p",
+            size="1",
+            color=styles.TEXT_MUTED,
+            margin_top=styles.SPACE_S,
+        ),
         id="programme",
+        aria_labelledby="programme-heading",
+        role="region",
         style=styles.CARD_STYLE,
         margin_top=styles.SPACE_XL,
     )

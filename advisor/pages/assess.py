@@ -41,6 +41,7 @@ def assess() -> rx.Component:
         ),
         kept_note(AnswersState.start_again),
         answers_notice(AnswersState.link_problem),
+        answers_notice(AnswersState.programme_notice),
         questionnaire(see_result=see_result_link()),
     )
 

@@ -17,11 +17,18 @@ from advisor.components.questionnaire import kept_note, questionnaire
 from advisor.components.result_view import result_view
 from advisor.embed_options import NO_ORIGIN, accent_overrides, embed_options
 from advisor.page_spec import PageSpec
+from advisor.programme import as_asked
 from advisor.runtime import CONTENT, view_of
-from advisor.state import AnswersState, focus_on, keep_alive_start, step_heading
+from advisor.state import (
+    AnswersState,
+    focus_on,
+    keep_alive_start,
+    programme_choice,
+    step_heading,
+)
 
 ROUTE = "/embed"
-TITLE = f"Which level suits you? {CONTENT.programme.name} | Programme advisor"
+TITLE = "Which level suits you? | Programme advisor"
 DESCRIPTION = (
     "Six multiple-choice questions suggest a Certificate, Diploma or Masters in medical "
     "education, from what graduates reported in one published study."
@@ -36,6 +43,14 @@ html body .radix-themes { min-height: 0; }
 """
 
 
+def unknown_embed_notice(asked: str) -> str:
+    """What the frame says instead of the questions when data-programme names no programme."""
+    return (
+        f"No programme called {as_asked(asked)} here, so the questions cannot be shown. The "
+        "page showing this frame asks for a programme this advisor does not describe."
+    )
+
+
 class EmbedState(rx.State):
     """What the embedding page asked for, and whether the frame shows the result.
 
@@ -47,6 +62,8 @@ class EmbedState(rx.State):
     # The embedding page's origin as the frame's address gives it (checked), or "": named in
     # the footer, and passed to /about.
     site: str = ""
+    # Why the frame shows no questionnaire: ?programme= (data-programme) names no programme.
+    unknown_programme: str = ""
 
     @rx.var
     def accent_css(self) -> str:
@@ -55,12 +72,19 @@ class EmbedState(rx.State):
 
     @rx.event
     async def open_embed(self):
-        """On /embed: ?audience=self|supervisor (or ?for=colleague), ?accent=, ?origin=."""
-        options = embed_options(self.router.url.query_parameters, default_accent=styles.ACCENT)
+        """On /embed: ?programme=<slug>, ?audience=self|supervisor (or ?for=colleague),
+        ?accent= (the programme's own accent when left out), ?origin=."""
+        params = self.router.url.query_parameters
+        asked = params.get("programme")
+        chosen, unknown = programme_choice(asked)
+        self.unknown_programme = unknown_embed_notice(asked or "") if unknown else ""
+        programme = CONTENT.programmes[chosen or CONTENT.default_programme]
+        options = embed_options(params, default_accent=programme.accent or styles.ACCENT)
         self.accent = options.accent
         self.site = "" if options.origin == NO_ORIGIN else options.origin
         self.showing_result = False
         answers = await self.get_state(AnswersState)
+        answers.programme = chosen
         # Recorded with a saved result, so an admissions team can count its own page's use.
         answers.origin = options.origin
         if options.audience:
@@ -83,6 +107,9 @@ class EmbedState(rx.State):
             "eligible": view.eligible,
             "recommended": view.recommended or None,
             "confidence": view.confidence if view.eligible else None,
+            # The programme shown, and its own name for the suggested award ("MSc").
+            "programme": answers.programme_slug,
+            "award": answers.programme_award or None,
         }
         # assets/embed-frame.js also gives the result's heading the focus.
         return rx.call_script(
@@ -110,7 +137,7 @@ class EmbedState(rx.State):
 
 def _questions() -> rx.Component:
     return rx.fragment(
-        rx.heading(CONTENT.programme.name, as_="h1", size="6", margin_bottom=styles.SPACE_S),
+        rx.heading(AnswersState.programme_name, as_="h1", size="6", margin_bottom=styles.SPACE_S),
         rx.text(
             rx.cond(
                 AnswersState.is_supervisor,
@@ -132,11 +159,24 @@ def _questions() -> rx.Component:
     )
 
 
+def _unknown_programme() -> rx.Component:
+    return rx.fragment(
+        rx.heading("Programme advisor", as_="h1", size="6", margin_bottom=styles.SPACE_S),
+        rx.callout(
+            EmbedState.unknown_programme,
+            color_scheme="amber",
+            high_contrast=True,
+            role="alert",
+            id="unknown-programme",
+        ),
+    )
+
+
 def _result() -> rx.Component:
     return rx.fragment(
         # The result's own h1 is its headline: the programme's name is a line above it here.
         rx.text(
-            CONTENT.programme.name,
+            AnswersState.programme_name,
             as_="p",
             weight="bold",
             color=styles.TEXT_MUTED,
@@ -205,7 +245,11 @@ def embed() -> rx.Component:
             rx.box(
                 rx.el.main(
                     rx.box(id="step-top"),
-                    rx.cond(EmbedState.showing_result, _result(), _questions()),
+                    rx.cond(
+                        EmbedState.unknown_programme != "",
+                        _unknown_programme(),
+                        rx.cond(EmbedState.showing_result, _result(), _questions()),
+                    ),
                     id="main",
                 ),
                 _footer(),

@@ -23,6 +23,7 @@ def result() -> rx.Component:
     """The page at /result."""
     return page(
         answers_notice(AnswersState.link_problem),
+        answers_notice(AnswersState.programme_notice),
         rx.cond(
             rx.State.is_hydrated,
             result_view(

@@ -80,7 +80,11 @@ class SavedState(ResultVars, rx.State):
         self.found = record is not None
         if record is None:
             self.stored = ""
+            self.programme = ""
         else:
+            # The programme it was saved for (None: saved before programmes were, the
+            # default's); one no longer offered shows the default (see ResultVars.programme_slug).
+            self.programme = record.programme or ""
             profile = record.profile()
             self.stored = encode(Answers(**profile.model_dump()))
             self.saved_on = f"{record.created_utc():%d %B %Y}"
@@ -123,7 +127,18 @@ class DeleteState(rx.State):
 def _saved_actions() -> rx.Component:
     return rx.flex(
         *print_and_download(SavedState.download_json),
-        rx.button(rx.link("Make your own assessment", href="/assess"), as_child=True),
+        rx.button(
+            rx.link(
+                "Make your own assessment",
+                # For the same programme as the saved result.
+                href=rx.cond(
+                    SavedState.programme != "",
+                    "/assess?programme=" + SavedState.programme,
+                    "/assess",
+                ),
+            ),
+            as_child=True,
+        ),
         gap=styles.SPACE_S,
         wrap="wrap",
         margin_top=styles.SPACE_XL,
@@ -136,6 +151,8 @@ def _banner() -> rx.Component:
         rx.text(
             "A saved result from ",
             SavedState.saved_on,
+            ", for the ",
+            rx.el.strong(SavedState.programme_name, id="saved-programme"),
             ". It is read-only: the answers cannot be changed here.",
             as_="p",
         ),

@@ -235,9 +235,16 @@ def test_embedded_advisor_follows_its_content_and_tells_the_host(
     page.wait_for_timeout(500)  # a second event would arrive by now
     events = page.evaluate("window.advisorResults")
     confidence = re.search(r"(strong|moderate|tentative)", headline.inner_text()).group(1)
-    assert events == [{"eligible": True, "recommended": "certificate", "confidence": confidence}], (
-        events
-    )
+    # The default programme (no data-programme), and its own name for the suggested award.
+    assert events == [
+        {
+            "eligible": True,
+            "recommended": "certificate",
+            "confidence": confidence,
+            "programme": "dundee",
+            "award": "Postgraduate Certificate",
+        }
+    ], events
 
     # The result takes the focus, so a screen reader announces it.
     expect(headline).to_be_focused()

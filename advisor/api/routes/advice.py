@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
@@ -9,7 +11,8 @@ from pydantic import BaseModel
 from advisor.api.deps import content_of
 from advisor.api.errors import INVALID_FIELD, json_body_as, json_body_schema
 from advisor.api.routes import API_V1
-from advisor.api.schemas import QuestionsOut
+from advisor.api.routes.programmes import PROGRAMME_PARAMETER, programme_slug
+from advisor.api.schemas import ProgrammeRecommendation, QuestionsOut
 from advisor.content import Content
 from advisor.engine import CompiledRules, decide
 from advisor.evidence import EXIT_POINTS, STRENGTHS
@@ -24,21 +27,30 @@ router = APIRouter(prefix=API_V1)
 
 @router.post(
     "/recommendations",
-    response_model=Recommendation,
-    openapi_extra={"requestBody": json_body_schema(Profile)},
+    response_model=ProgrammeRecommendation,
+    openapi_extra={
+        "requestBody": json_body_schema(Profile),
+        "parameters": [PROGRAMME_PARAMETER],
+    },
     responses=INVALID_FIELD,
     tags=["advice"],
-    summary="Recommend an exit point for one set of answers",
+    summary="Recommend an exit point for one set of answers, for one programme",
 )
 async def recommendations(request: Request) -> Response:
     # The busiest route, kept lean: async (the engine is pure CPU in microseconds, so a
     # thread-pool hop would cost more than the work); no dependency to solve, the content read
     # straight from the app; the body parsed and validated in one step by pydantic; the result
     # written as JSON from parts encoded once. Anything but a valid profile is answered exactly
-    # as FastAPI answers an invalid `Profile` body.
+    # as FastAPI answers an invalid `Profile` body. `?programme=` is checked first (a 422
+    # naming `programme`); its block was encoded when the app was created.
+    content = content_of(request)
+    slug = programme_slug(content, request.query_params.get("programme"))
     profile = json_body_as(Profile, await request.body(), request.headers.get("content-type"))
     return Response(
-        recommendation_json(profile, content_of(request).compiled_rules), media_type=JSON
+        recommendation_json(
+            profile, content.compiled_rules, programme=request.app.state.advice_json[slug]
+        ),
+        media_type=JSON,
     )
 
 
@@ -91,10 +103,17 @@ if tuple(Recommendation.model_fields) != _JSON_FIELDS:  # pragma: no cover - a p
     raise RuntimeError("Recommendation's fields changed: update recommendation_json to match")
 
 
-def recommendation_json(profile: Profile, rules: CompiledRules) -> bytes:
+def recommendation_json(
+    profile: Profile,
+    rules: CompiledRules,
+    programme: Mapping[str | None, bytes] | None = None,
+) -> bytes:
     """`recommend(profile, rules).model_dump_json()`, byte for byte, in a fraction of the time:
     every part of a result is shared between results, so each is encoded once (by pydantic, when
-    the engine is compiled or the part first appears) and a result is those bytes joined."""
+    the engine is compiled or the part first appears) and a result is those bytes joined.
+
+    With `programme` (a programme's block as JSON per suggested exit point, None for none), a
+    ProgrammeRecommendation's JSON instead: the same, then `"programme": <that block>`."""
     shared = rules.json
     values = shared.values
     d = decide(profile, rules)
@@ -132,7 +151,9 @@ def recommendation_json(profile: Profile, rules: CompiledRules) -> bytes:
             shared.sure_not_begun if d.sure is None else _to_json(d.sure),
             b',"questions_to_ask":[',
             b",".join([part[1] for part in d.asks]),
-            b"]}",
+            b"]}"
+            if programme is None
+            else b'],"programme":%s}' % programme[None if top is None else EXIT_POINTS[top]],
         )
     )
 

@@ -12,6 +12,7 @@ from advisor import db
 from advisor.api.deps import DbSession, LoadedContent, SaveAllowed
 from advisor.api.errors import INVALID_FIELD
 from advisor.api.routes import API_V1
+from advisor.api.routes.programmes import PROGRAMME_PARAMETER, advice_of, programme_slug
 from advisor.api.schemas import Problem, SavedAssessment, StoredAssessment
 from advisor.embed_options import origin_of
 from advisor.engine import recommend
@@ -28,7 +29,8 @@ router = APIRouter(prefix=f"{API_V1}/assessments", tags=["saved results"])
         **INVALID_FIELD,
         429: {"model": Problem, "description": "Too many saves from this client just now"},
     },
-    summary="Save a result and get a link to it (and a token to delete it)",
+    summary="Save a result for one programme and get a link to it (and a token to delete it)",
+    openapi_extra={"parameters": [PROGRAMME_PARAMETER]},
 )
 def save(
     profile: Profile,
@@ -37,10 +39,16 @@ def save(
     _: SaveAllowed,
     content: LoadedContent,
     origin: Annotated[str | None, Header(include_in_schema=False)] = None,
+    programme: Annotated[str | None, Query(include_in_schema=False)] = None,
 ) -> SavedAssessment:
+    slug = programme_slug(content, programme)
     result = recommend(profile, content.compiled_rules)
     record, delete_token = db.save_result(
-        session=s, profile=profile, result=result, origin=origin_of(origin, "api")
+        session=s,
+        profile=profile,
+        result=result,
+        origin=origin_of(origin, "api"),
+        programme=slug,
     )
     path = f"/r/{record.id}"
     return SavedAssessment(
@@ -51,6 +59,7 @@ def save(
         delete_token=delete_token,
         delete_path=f"{path}/delete?token={delete_token}",
         result=result,
+        programme=advice_of(content, slug, result.recommended),
     )
 
 
@@ -65,6 +74,8 @@ def get_saved(assessment_id: uuid.UUID, s: DbSession, content: LoadedContent) ->
     if record is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "No saved result has this id.")
     answers = record.profile()
+    current = recommend(answers, content.compiled_rules)
+    slug = record.programme if record.programme in content.programmes else None
     return StoredAssessment(
         id=record.id,
         created_at=record.created_utc(),
@@ -72,7 +83,8 @@ def get_saved(assessment_id: uuid.UUID, s: DbSession, content: LoadedContent) ->
         recommended=record.recommended,
         confidence=record.confidence,
         evidence_version=record.evidence_version,
-        current=recommend(answers, content.compiled_rules),
+        current=current,
+        programme=advice_of(content, slug or content.default_programme, current.recommended),
     )
 
 
