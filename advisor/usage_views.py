@@ -404,7 +404,8 @@ def csv_lines(data: UsageViews) -> list[CsvLine]:
 def csv_text(lines: Iterable[CsvLine]) -> str:
     """CSV lines as a file, every text cell safe from being run as a formula."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    # RFC 4180 line ends: a field holding a CR or LF is then quoted, never split.
+    writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
     for line in lines:
         writer.writerow(
