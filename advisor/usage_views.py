@@ -57,8 +57,10 @@ SITE_LABELS = {
     OTHER_SITE: "Other sites (not listed by the programme)",
 }
 REVIEW_STEP = "review"
-# The longest date range one request may ask for.
+# The longest date range one request may ask for, and the weeks shown when none is asked for.
 MAX_RANGE_DAYS = 2 * 366
+DEFAULT_WEEKS = 12
+DATE_CHARS = len("2026-01-31")
 
 
 class Figure(BaseModel):
@@ -149,6 +151,38 @@ class UsageViews(BaseModel):
     sites: list[Site]
     readiness: list[Row]
     breakdowns: list[Breakdown]
+
+
+class RangeProblem(ValueError):
+    """A date range refused, naming the field at fault (`since` or `until`)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def _date(field: str, given: str | None, default: dt.date) -> dt.date:
+    if given is None or not given.strip():
+        return default
+    if len(given) > DATE_CHARS:
+        raise RangeProblem(field, "Give a date as YYYY-MM-DD")
+    try:
+        return dt.date.fromisoformat(given.strip())
+    except ValueError:
+        raise RangeProblem(field, "Give a date as YYYY-MM-DD") from None
+
+
+def date_range(since: str | None, until: str | None, today: dt.date) -> tuple[dt.date, dt.date]:
+    """The range asked for as dates, checked: since <= until, at most MAX_RANGE_DAYS long.
+    Left out, `until` is today and `since` DEFAULT_WEEKS before it."""
+    last = _date("until", until, today)
+    first = _date("since", since, last - dt.timedelta(weeks=DEFAULT_WEEKS, days=-1))
+    if first > last:
+        raise RangeProblem("since", "The first day must not be after the last")
+    if (last - first).days > MAX_RANGE_DAYS:
+        raise RangeProblem("since", f"The range may be at most {MAX_RANGE_DAYS} days long")
+    return first, last
 
 
 def funnel_steps(content: Content) -> list[tuple[str, str]]:

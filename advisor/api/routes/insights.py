@@ -18,7 +18,7 @@ from advisor.api.schemas import Problem
 from advisor.content import Content
 from advisor.insights_report import InsightsReport, csv_filename, report, report_csv
 from advisor.programme import MAX_SLUG_CHARS, slug_of
-from advisor.usage_views import MAX_RANGE_DAYS
+from advisor.usage_views import DATE_CHARS, DEFAULT_WEEKS, RangeProblem, date_range
 
 # What every insights route may answer instead, before it reads anything.
 SECURED: dict[int | str, dict[str, Any]] = {
@@ -31,9 +31,6 @@ SECURED: dict[int | str, dict[str, Any]] = {
     },
     **INVALID_FIELD,
 }
-# The weeks shown when no range is asked for: the last twelve.
-DEFAULT_WEEKS = 12
-DATE_CHARS = len("2026-01-31")
 
 router = APIRouter(prefix=API_V1, tags=["insights"], responses=SECURED)
 
@@ -47,7 +44,10 @@ ProgrammeQuery = Annotated[
 ]
 SinceQuery = Annotated[
     str | None,
-    Query(max_length=DATE_CHARS, description="First day, YYYY-MM-DD (default: 12 weeks back)"),
+    Query(
+        max_length=DATE_CHARS,
+        description=f"First day, YYYY-MM-DD (default: {DEFAULT_WEEKS} weeks back)",
+    ),
 ]
 UntilQuery = Annotated[
     str | None, Query(max_length=DATE_CHARS, description="Last day, YYYY-MM-DD (default: today)")
@@ -60,24 +60,13 @@ def _invalid(field: str, message: str, given: str | None) -> RequestValidationEr
     )
 
 
-def _date(field: str, given: str | None, default: dt.date) -> dt.date:
-    if given is None:
-        return default
+def _range(since: str | None, until: str | None) -> tuple[dt.date, dt.date]:
     try:
-        return dt.date.fromisoformat(given)
-    except ValueError:
-        raise _invalid(field, "Give a date as YYYY-MM-DD", given) from None
-
-
-def date_range(since: str | None, until: str | None) -> tuple[dt.date, dt.date]:
-    """The range asked for, checked: since <= until, at most MAX_RANGE_DAYS long."""
-    last = _date("until", until, dt.datetime.now(dt.UTC).date())
-    first = _date("since", since, last - dt.timedelta(weeks=DEFAULT_WEEKS) + dt.timedelta(days=1))
-    if first > last:
-        raise _invalid("since", "since must not be after until", since)
-    if (last - first).days > MAX_RANGE_DAYS:
-        raise _invalid("since", f"The range may be at most {MAX_RANGE_DAYS} days long", since)
-    return first, last
+        return date_range(since, until, dt.datetime.now(dt.UTC).date())
+    except RangeProblem as problem:
+        raise _invalid(
+            problem.field, problem.message, {"since": since, "until": until}[problem.field]
+        ) from None
 
 
 def programme_of(access: Access, given: str | None, content: Content) -> str | None:
@@ -105,7 +94,7 @@ def _report(
     since: str | None,
     until: str | None,
 ) -> InsightsReport:
-    first, last = date_range(since, until)
+    first, last = _range(since, until)
     slug = programme_of(access, programme, content)
     return report(session, content, programme=slug, since=first, until=last)
 
