@@ -75,7 +75,7 @@ def saved_lines(data: db.Insights, content: Content) -> list[CsvLine]:
             lines.append(
                 CsvLine(
                     section=section(labels.get(dimension.id, dimension.label)),
-                    row=_saved_value_label(content, dimension.id, cell.value),
+                    row=saved_value_label(content, dimension.id, cell.value),
                     count=cell.count,
                     range=db.shown_count(cell, data.smallest_cell),
                     suppressed="yes" if cell.suppressed else "no",
@@ -84,7 +84,7 @@ def saved_lines(data: db.Insights, content: Content) -> list[CsvLine]:
     return lines
 
 
-def _saved_value_label(content: Content, dimension: str, value: str) -> str:
+def saved_value_label(content: Content, dimension: str, value: str) -> str:
     if dimension == "origin" and value == db.OTHER:
         return f"Other sites, each with fewer than {db.SMALLEST_CELL}"
     return usage_views.value_label(content, dimension, value)

@@ -293,3 +293,22 @@ READINESS_HELP_STYLE = {
     "padding": f"{SPACE_XS} {SPACE_M}",
     "margin_top": SPACE_S,
 }
+
+# --- Insights per programme (appended) --------------------------------------------------------
+
+# A native select, as tall as the other fields and as readable.
+SELECT_STYLE = {
+    "display": "block",
+    "min_height": "2.75rem",
+    "padding": f"{SPACE_XS} {SPACE_S}",
+    "font_size": "1rem",
+    "color": TEXT,
+    "background_color": PAGE_BACKGROUND,
+    "border": f"1px solid {rx.color(GRAY, 8)}",
+    "border_radius": RADIUS,
+    "max_width": "100%",
+    ":focus-visible": {"outline": f"2px solid {FOCUS_RING}", "outline_offset": "2px"},
+}
+# The weeks' chart: results in the accent, questionnaires started in grey, dashed.
+CHART_RESULTS = CHART_BAR
+CHART_STARTED = rx.color(GRAY, 10)
