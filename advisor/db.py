@@ -836,20 +836,6 @@ def shown_count(cell: Cell, smallest_cell: int = SMALLEST_CELL) -> str:
     return f"{cell.count} to {cell.at_most}"
 
 
-def insights_csv(data: Insights) -> str:
-    """The insights as CSV: dimension, value, count (a range, or "fewer than 5", or withheld)."""
-    lines = ["dimension,value,count"]
-    for dimension in data.dimensions:
-        if dimension.withheld:
-            lines.append(f'{dimension.id},"",withheld')
-        for cell in dimension.cells:
-            value = cell.value.replace('"', '""')
-            lines.append(f'{dimension.id},"{value}",{shown_count(cell, data.smallest_cell)}')
-    total = f"fewer than {data.smallest_cell}" if data.total_suppressed else str(data.total)
-    lines.append(f"total,all,{total}")
-    return "\n".join(lines) + "\n"
-
-
 def main(argv: list[str] | None = None) -> int:
     """`python -m advisor.db migrate|purge`: the database chores `make run` and `make purge` do."""
     from advisor.settings import settings
