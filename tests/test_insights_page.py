@@ -10,7 +10,8 @@ from collections.abc import Callable
 import pytest
 from sqlmodel import Session
 
-from advisor import db
+from advisor import db, usage
+from advisor.admin_token import programme_tokens
 from advisor.engine import recommend
 from advisor.insights_report import report, report_csv
 from advisor.pages import insights as page
@@ -285,3 +286,129 @@ def test_values_are_shown_in_words(dimension, value, label):
 )
 def test_chart_names_wrap_into_short_lines_and_are_never_shortened(label, lines):
     assert page.tick_lines(label) == lines
+
+
+# ---------------------------------------------------------------------------------------------
+# The anonymous counts, per programme
+
+PROGRAMME_TOKEN = "the-dundee-insights-token-for-page-tests"
+TODAY = dt.datetime.now(dt.UTC).date()
+
+
+@pytest.fixture
+def programme_token(monkeypatch) -> str:
+    tokens = programme_tokens({"dundee": "ADVISOR_T"}, {"ADVISOR_T": PROGRAMME_TOKEN})
+    monkeypatch.setattr(page, "PROGRAMME_TOKENS", tokens)
+    return PROGRAMME_TOKEN
+
+
+def count(engine, programme: str, event: str, n: int, origin: str = "advisor", **values) -> None:
+    key = usage.key(at=TODAY, programme=programme, origin=origin, event=event, **values)
+    with Session(engine) as session:
+        db.add_counts(session=session, counts={key: n})
+
+
+def shown_result(**values: str) -> dict[str, str]:
+    parts = {"recommended": "certificate", "confidence": "high", "role": "trainee"}
+    return {**parts, "audience": "self", **values}
+
+
+@pytest.fixture
+def counted(web_engine):
+    count(web_engine, "dundee", "started", 12)
+    count(web_engine, "dundee", "reached", 10, step=CONTENT.questions[0].id)
+    count(web_engine, "dundee", "result", 6, **shown_result())
+    count(web_engine, "dundee", "result", 3, "https://tiny.example", **shown_result())
+    count(web_engine, "elsewhere", "started", 40)
+    return web_engine
+
+
+def figures(lines) -> dict[str, list[str]]:
+    return {line.label: line.cells for line in lines}
+
+
+def test_a_programme_token_signs_in_to_its_own_programme_only(programme_token, counted):
+    state = InsightsState()
+    call(state.sign_in({"token": programme_token}))
+
+    assert state.signed_in and state.error == ""
+    assert [choice.value for choice in state.programme_choices] == ["dundee"]
+    assert state.programme_name == CONTENT.programmes["dundee"].name
+    totals = figures(state.usage_totals)
+    assert totals["Questionnaires started"] == ["at least 12"]
+    assert totals["Results shown"] == ["at least 6"]
+    assert totals["Completion rate (results per questionnaire started)"] == ["50%"]
+    funnel = figures(state.funnel)
+    assert funnel[CONTENT.questions[0].short] == ["at least 10", "2 (16.7%)"]
+    assert funnel[CONTENT.questions[1].short] == ["fewer than 5", "not known"]
+
+    # Another programme, or all of them, is refused: the choice is checked on the server.
+    call(state.choose({"programme": page.ALL, "since": state.since, "until": state.until}))
+    assert state.error.startswith("Programme:")
+    assert figures(state.usage_totals)["Questionnaires started"] == ["at least 12"]
+
+
+def test_the_admin_token_sees_every_programme_summed_and_each_one(token, counted):
+    state = InsightsState()
+    call(state.sign_in({"token": TOKEN}))
+
+    assert state.programme == page.ALL
+    assert [c.value for c in state.programme_choices] == [page.ALL, *CONTENT.programmes]
+    assert figures(state.usage_totals)["Questionnaires started"] == ["at least 52"]
+
+    call(state.choose({"programme": "dundee", "since": state.since, "until": state.until}))
+    assert state.error == ""
+    assert figures(state.usage_totals)["Questionnaires started"] == ["at least 12"]
+
+
+@pytest.mark.parametrize(
+    ("since", "until", "message"),
+    [
+        ("someday", "", "From: Give a date as YYYY-MM-DD."),
+        ("2026-05-02", "2026-05-01", "From: The first day must not be after the last."),
+        ("2020-01-01", "2026-01-01", "From: The range may be at most"),
+        ("2026-01-01", "2026-02-31", "To: Give a date"),
+        ("x" * 100_000, "", "From: Give a date"),
+    ],
+)
+def test_a_bad_date_range_is_refused_with_the_field_named(token, counted, since, until, message):
+    state = InsightsState()
+    call(state.sign_in({"token": TOKEN}))
+    before = (state.since, state.until)
+
+    call(state.choose({"programme": page.ALL, "since": since, "until": until}))
+
+    assert state.error.startswith(message)
+    assert (state.since, state.until) == before
+
+
+def test_an_older_range_shows_none_of_this_weeks_counts(token, counted):
+    state = InsightsState()
+    call(state.sign_in({"token": TOKEN}))
+    call(state.choose({"programme": page.ALL, "since": "2024-01-01", "until": "2024-03-31"}))
+
+    assert state.error == ""
+    assert figures(state.usage_totals)["Questionnaires started"] == ["fewer than 5"]
+    assert len(state.weeks) == 13 and state.weeks[0].label == "1 January 2024"
+
+
+def test_weeks_sites_and_the_breakdown_show_published_cells_only(token, counted):
+    state = InsightsState()
+    call(state.sign_in({"token": TOKEN}))
+
+    this_week = figures(state.weeks)[state.weeks[-1].label]
+    assert this_week == ["at least 52", "at least 6"]
+    assert state.week_points[-1].results == 6 and state.week_points[0].results is None
+    assert figures(state.sites) == {
+        "The advisor itself": ["at least 52", "at least 6", "fewer than 5"]
+    }
+    assert state.breakdown_columns == ["Suggestion", "The advisor itself"]
+    assert figures(state.breakdown_rows)["Certificate"] == ["at least 6"]
+
+    state.choose_breakdown("recommended-by-role")
+    assert state.breakdown_columns[0] == "Suggestion"
+    assert len(state.breakdown_columns) == 1 + len(CONTENT.questions_by_id["role"].options)
+    state.choose_breakdown("not-a-breakdown")
+    assert state.breakdown == "recommended-by-role"
+    # The site with 3 results is nowhere the browser can see.
+    assert "tiny.example" not in sent_to_browser(state)
