@@ -343,7 +343,7 @@ def test_a_programme_token_shows_its_funnel_weeks_sites_and_breakdown(
     assert _cells_of(page, "table-totals", "Questionnaires started") == ["at least 40"]
     assert _cells_of(page, "table-totals", "Results shown") == ["at least 18"]
     first, second = (q.short for q in CONTENT.questions[:2])
-    assert _cells_of(page, "table-funnel", first) == ["at least 36", "not known"]
+    assert _cells_of(page, "table-funnel", first) == ["at least 36", "4 (10%)"]
     assert _cells_of(page, "table-funnel", second) == ["at least 24", "12 (33.3%)"]
     assert _cells_of(page, "table-weeks", "3 March 2025") == ["at least 40", "at least 18"]
     assert _cells_of(page, "table-sites", SITE) == ["at least 10", "at least 6", "fewer than 5"]
