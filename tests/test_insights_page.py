@@ -183,7 +183,7 @@ def test_the_sign_in_and_the_raw_counts_stay_on_the_server(token, save):
     public = {"enabled", "signed_in", "total", "tables", "chart_heights", "error", "notice"}
     public |= {"withheld", "disabled_reason", "programme_choices", "programme", "programme_name"}
     public |= {"since", "until", "breakdown", "usage_totals", "funnel", "weeks", "week_points"}
-    public |= {"sites", "readiness", "breakdown_columns", "breakdown_rows"}
+    public |= {"sites", "readiness", "breakdown_label", "breakdown_columns", "breakdown_rows"}
     assert sent <= public | {"updated"}
     assert sent >= {"signed_in", "total", "tables"}
 
@@ -364,11 +364,11 @@ def test_the_admin_token_sees_every_programme_summed_and_each_one(token, counted
 @pytest.mark.parametrize(
     ("since", "until", "message"),
     [
-        ("someday", "", "From: Give a date as YYYY-MM-DD."),
-        ("2026-05-02", "2026-05-01", "From: The first day must not be after the last."),
-        ("2020-01-01", "2026-01-01", "From: The range may be at most"),
-        ("2026-01-01", "2026-02-31", "To: Give a date"),
-        ("x" * 100_000, "", "From: Give a date"),
+        ("someday", "", "First day: Give a date as YYYY-MM-DD."),
+        ("2026-05-02", "2026-05-01", "First day: The first day must not be after the last."),
+        ("2020-01-01", "2026-01-01", "First day: The range may be at most"),
+        ("2026-01-01", "2026-02-31", "Last day: Give a date"),
+        ("x" * 100_000, "", "First day: Give a date"),
     ],
 )
 def test_a_bad_date_range_is_refused_with_the_field_named(token, counted, since, until, message):

@@ -311,6 +311,10 @@ class InsightsState(rx.State):
         return tables.get(self.breakdown, {})
 
     @rx.var
+    def breakdown_label(self) -> str:
+        return BREAKDOWN_CHOICES.get(self.breakdown, "")
+
+    @rx.var
     def breakdown_columns(self) -> list[str]:
         table = self._breakdown()
         if not table:
@@ -466,7 +470,7 @@ class InsightsState(rx.State):
         try:
             first, last = usage_views.date_range(since, until, dt.datetime.now(dt.UTC).date())
         except usage_views.RangeProblem as problem:
-            name = "From" if problem.field == "since" else "To"
+            name = "First day" if problem.field == "since" else "Last day"
             self.error = f"{name}: {problem.message}."
             return rx.set_focus(SINCE_ID if problem.field == "since" else UNTIL_ID)
         self.programme, self.since, self.until = programme, first.isoformat(), last.isoformat()
@@ -752,7 +756,7 @@ def _choices_form() -> rx.Component:
                 ),
             ),
             _field(
-                "From",
+                "First day",
                 SINCE_ID,
                 rx.input(
                     id=SINCE_ID,
@@ -763,7 +767,7 @@ def _choices_form() -> rx.Component:
                 ),
             ),
             _field(
-                "To",
+                "Last day",
                 UNTIL_ID,
                 rx.input(
                     id=UNTIL_ID,
@@ -930,6 +934,13 @@ def _usage() -> rx.Component:
                     on_change=InsightsState.choose_breakdown,
                     style=styles.SELECT_STYLE,
                 ),
+            ),
+            rx.heading(
+                InsightsState.breakdown_label,
+                as_="h3",
+                size="4",
+                id="breakdown-title",
+                margin_top=styles.SPACE_L,
             ),
             rx.box(
                 _counts_table(

@@ -93,7 +93,7 @@ def saved(app_server, admin_token: str) -> Saved:
     tag = secrets.token_hex(4)
     many, few, pad = (f"http://insights-test-{tag}-{side}.example" for side in "abc")
     with httpx.Client(base_url=app_server.url, timeout=10.0) as client:
-        before = client.get("/api/v1/insights", headers=_bearer(admin_token)).json()
+        before = client.get("/api/v1/insights", headers=_bearer(admin_token)).json()["saved"]
         recommended = set()
         for origin, times in ((many, MANY), (few, FEW), (pad, PADDING)):
             for _ in range(times):
@@ -102,7 +102,7 @@ def saved(app_server, admin_token: str) -> Saved:
                 )
                 assert response.status_code == 201, response.text
                 recommended.add(response.json()["result"]["recommended"])
-        after = client.get("/api/v1/insights", headers=_bearer(admin_token)).json()
+        after = client.get("/api/v1/insights", headers=_bearer(admin_token)).json()["saved"]
     assert len(recommended) == 1
     return Saved(many, few, recommended.pop(), before, after)
 
@@ -315,8 +315,8 @@ def seeded_counts(app_server) -> None:
 
 
 def _show_seeded_range(page: Page) -> None:
-    page.get_by_label("From").fill(SINCE)
-    page.get_by_label("To").fill(UNTIL)
+    page.get_by_label("First day", exact=True).fill(SINCE)
+    page.get_by_label("Last day", exact=True).fill(UNTIL)
     page.get_by_role("button", name="Show").click()
     expect(page.locator("#insights-scope")).to_contain_text(f"{SINCE} to {UNTIL}")
 
@@ -353,7 +353,8 @@ def test_a_programme_token_shows_its_funnel_weeks_sites_and_breakdown(
     assert rows == ["fewer than 5", "fewer than 5"]  # the 2 on SITE is never shown
     assert _cells_of(page, "table-breakdown", "Masters") == ["fewer than 5", "at least 6"]
     page.get_by_label("Results shown, counted by").select_option("recommended-by-confidence")
-    expect(page.locator("#table-breakdown thead")).to_contain_text("Confidence")
+    expect(page.locator("#breakdown-title")).to_have_text("Suggestion by confidence")
+    expect(page.locator("#table-breakdown thead")).to_contain_text("High")
     assert _cells_of(page, "table-breakdown", "Certificate")[0] == "at least 12"
 
     with page.expect_download() as download:
@@ -380,11 +381,11 @@ def test_the_admin_token_sums_every_programme(page: Page, open_page, seeded_coun
 def test_a_bad_range_names_the_field(page: Page, open_page, seeded_counts) -> None:
     open_page(page, insights.ROUTE)
     _sign_in(page, TEST_PROGRAMME_TOKEN)
-    page.get_by_label("From").fill("2025-03-31")
-    page.get_by_label("To").fill("2025-03-01")
+    page.get_by_label("First day", exact=True).fill("2025-03-31")
+    page.get_by_label("Last day", exact=True).fill("2025-03-01")
     page.get_by_role("button", name="Show").click()
-    expect(page.get_by_role("alert")).to_contain_text("From: The first day must not be after")
-    expect(page.get_by_label("From")).to_be_focused()
+    expect(page.get_by_role("alert")).to_contain_text("First day: The first day must not be after")
+    expect(page.get_by_label("First day", exact=True)).to_be_focused()
 
 
 @pytest.mark.parametrize("width", WIDTHS)
