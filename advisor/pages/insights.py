@@ -682,8 +682,8 @@ def _number_cell(shown: rx.Var) -> rx.Component:
     # Two cells, not one styled by rx.cond (see _table): "fewer than 5" reads as set apart.
     return rx.cond(
         shown == usage_views.SUPPRESSED_TEXT,
-        rx.el.td(shown, style=styles.TABLE_SUPPRESSED_STYLE),
-        rx.el.td(shown, style=styles.TABLE_NUMBER_STYLE),
+        rx.el.td(shown, style=styles.COUNT_SUPPRESSED_STYLE),
+        rx.el.td(shown, style=styles.COUNT_NUMBER_STYLE),
     )
 
 
@@ -710,7 +710,7 @@ def _counts_table(
             rx.foreach(
                 lines,
                 lambda line: rx.el.tr(
-                    rx.el.th(line.label, scope="row", style=styles.TABLE_ROW_HEAD_STYLE),
+                    rx.el.th(line.label, scope="row", style=styles.COUNT_ROW_HEAD_STYLE),
                     rx.foreach(line.cells, _number_cell),
                 ),
             )
@@ -740,20 +740,26 @@ def _choices_form() -> rx.Component:
     """Which programme and which weeks: sent together with Show."""
     return rx.form(
         rx.box(
-            _field(
-                "Programme",
-                PROGRAMME_ID,
-                rx.el.select(
-                    rx.foreach(
-                        InsightsState.programme_choices,
-                        lambda choice: rx.el.option(choice.label, value=choice.value),
+            rx.el.fieldset(
+                rx.el.legend("Programme", style=styles.FIELD_LABEL_STYLE),
+                # Radios, not a select: a select's closed box cuts a long programme name short.
+                rx.foreach(
+                    InsightsState.programme_choices,
+                    lambda choice: rx.el.label(
+                        rx.el.input(
+                            type="radio",
+                            name="programme",
+                            value=choice.value,
+                            default_checked=choice.value == InsightsState.programme,
+                            style={"margin_top": "0.3rem", "flex_shrink": "0"},
+                        ),
+                        rx.el.span(choice.label),
+                        style=styles.CHOICE_STYLE,
                     ),
-                    id=PROGRAMME_ID,
-                    name="programme",
-                    default_value=InsightsState.programme,
-                    style=styles.SELECT_STYLE,
-                    width="100%",
                 ),
+                id=PROGRAMME_ID,
+                style={"border": "none", "padding": "0", "margin": "0", "min_width": "0"},
+                grid_column="1 / -1",
             ),
             _field(
                 "First day",
@@ -778,7 +784,7 @@ def _choices_form() -> rx.Component:
                 ),
             ),
             display="grid",
-            grid_template_columns=rx.breakpoints(initial="1fr", sm="2fr 1fr 1fr"),
+            grid_template_columns=rx.breakpoints(initial="1fr", sm="1fr 1fr"),
             gap=styles.SPACE_M,
             align_items="end",
         ),
@@ -791,9 +797,10 @@ def _choices_form() -> rx.Component:
 
 
 def _weeks_chart() -> rx.Component:
-    """Results and questionnaires started per week; hidden from assistive technology, the
-    table below carries the same numbers. A week with nothing to show is a gap."""
-    chart = rx.recharts.line_chart(
+    """Questionnaires started and results shown per week, side by side; hidden from assistive
+    technology, the table below carries the same numbers. A week with nothing to show has no
+    bar (never one of its real size)."""
+    chart = rx.recharts.bar_chart(
         rx.recharts.cartesian_grid(stroke_dasharray="3 3", vertical=False),
         rx.recharts.x_axis(
             data_key="week",
@@ -807,22 +814,19 @@ def _weeks_chart() -> rx.Component:
             width=40,
             tick={"fill": styles.CHART_TICK, "fontSize": _TICK_FONT_PX},
         ),
-        rx.recharts.line(
+        rx.recharts.bar(
             data_key="started",
             name="Questionnaires started",
-            stroke=styles.CHART_STARTED,
-            stroke_dasharray="6 3",
-            stroke_width=2,
+            fill=styles.CHART_STARTED,
             is_animation_active=False,
-            connect_nulls=False,
+            max_bar_size=22,
         ),
-        rx.recharts.line(
+        rx.recharts.bar(
             data_key="results",
             name="Results shown",
-            stroke=styles.CHART_RESULTS,
-            stroke_width=3,
+            fill=styles.CHART_RESULTS,
             is_animation_active=False,
-            connect_nulls=False,
+            max_bar_size=22,
         ),
         rx.recharts.legend(),
         data=InsightsState.week_points.to(list[dict[str, Any]]),

@@ -333,9 +333,9 @@ def test_a_programme_token_shows_its_funnel_weeks_sites_and_breakdown(
 ) -> None:
     open_page(page, insights.ROUTE)
     _sign_in(page, TEST_PROGRAMME_TOKEN)
-    programme = page.get_by_label("Programme")
-    expect(programme.locator("option")).to_have_count(1)
-    expect(programme).to_have_value("dundee")
+    programme = page.get_by_role("group", name="Programme")
+    expect(programme.get_by_role("radio")).to_have_count(1)
+    expect(programme.get_by_role("radio", name=CONTENT.programmes["dundee"].name)).to_be_checked()
 
     _show_seeded_range(page)
 
@@ -372,7 +372,9 @@ def test_the_admin_token_sums_every_programme(page: Page, open_page, seeded_coun
     expect(page.locator("#insights-scope")).to_contain_text("Every programme")
     assert _cells_of(page, "table-totals", "Questionnaires started") == ["at least 90"]
 
-    page.get_by_label("Programme").select_option("dundee")
+    programme = page.get_by_role("group", name="Programme")
+    expect(programme.get_by_role("radio", name="Every programme (summed)")).to_be_checked()
+    programme.get_by_role("radio", name=CONTENT.programmes["dundee"].name).check()
     page.get_by_role("button", name="Show").click()
     expect(page.locator("#insights-scope")).to_contain_text(CONTENT.programmes["dundee"].name)
     assert _cells_of(page, "table-totals", "Questionnaires started") == ["at least 40"]
