@@ -57,6 +57,8 @@ class ProgrammeTokens(BaseModel):
     tokens: dict[str, SecretStr] = Field(default_factory=dict)
     # slug -> why that programme's token cannot open its insights (for the admins to read).
     problems: dict[str, str] = Field(default_factory=dict)
+    # The programmes whose variable is set but too short: said at start-up, by name only.
+    too_short: list[str] = Field(default_factory=list)
 
 
 def programme_token_problem(env: str, token: str) -> str:
@@ -79,6 +81,7 @@ def programme_tokens(
     environ = os.environ if environ is None else environ
     tokens: dict[str, SecretStr] = {}
     problems: dict[str, str] = {}
+    too_short: list[str] = []
     for slug, env in token_envs.items():
         if env is None:
             problems[slug] = "It names no insights token: only the admin token sees it."
@@ -86,9 +89,10 @@ def programme_tokens(
         token = environ.get(env, "").strip()
         if problem := programme_token_problem(env, token):
             problems[slug] = problem
+            too_short += [slug] if token else []
         else:
             tokens[slug] = SecretStr(token)
-    return ProgrammeTokens(tokens=tokens, problems=problems)
+    return ProgrammeTokens(tokens=tokens, problems=problems, too_short=too_short)
 
 
 def access_for(given: str, admin_token: str, programmes: ProgrammeTokens) -> Access | None:

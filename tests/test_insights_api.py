@@ -259,3 +259,15 @@ def test_the_csv_is_the_json_in_readable_lines(seeded, two_programmes):
         r for r in rows if r["section"] == "Suggestion by site" and r["row"] == "Certificate"
     ]
     assert [(r["column"], r["count"]) for r in by_site] == [("The advisor itself", "7")]
+
+
+def test_start_up_names_a_short_programme_token_but_never_shows_it(
+    two_programmes, capsys, monkeypatch
+):
+    monkeypatch.setenv("ADVISOR_INSIGHTS_TOKEN_DUNDEE", "short-secret")
+    monkeypatch.delenv("ADVISOR_INSIGHTS_TOKEN_OTHER", raising=False)
+    create_api(two_programmes, admin_token=ADMIN)
+    said = capsys.readouterr().err
+    assert "programmes/dundee.yaml" in said and "ADVISOR_INSIGHTS_TOKEN_DUNDEE" in said
+    assert "short-secret" not in said
+    assert "programmes/other.yaml" not in said  # unset: nothing to warn about

@@ -184,6 +184,7 @@ def test_the_sign_in_and_the_raw_counts_stay_on_the_server(token, save):
     public |= {"withheld", "disabled_reason", "programme_choices", "programme", "programme_name"}
     public |= {"since", "until", "breakdown", "usage_totals", "funnel", "weeks", "week_points"}
     public |= {"sites", "readiness", "breakdown_label", "breakdown_columns", "breakdown_rows"}
+    public |= {"token_notes"}
     assert sent <= public | {"updated"}
     assert sent >= {"signed_in", "total", "tables"}
 
@@ -412,3 +413,13 @@ def test_weeks_sites_and_the_breakdown_show_published_cells_only(token, counted)
     assert state.breakdown == "recommended-by-role"
     # The site with 3 results is nowhere the browser can see.
     assert "tiny.example" not in sent_to_browser(state)
+
+
+def test_the_admin_is_told_which_programme_tokens_open_nothing(token, monkeypatch, web_engine):
+    tokens = programme_tokens({"dundee": "ADVISOR_T"}, {"ADVISOR_T": "tiny-secret"})
+    monkeypatch.setattr(page, "PROGRAMME_TOKENS", tokens)
+    state = InsightsState()
+    call(state.sign_in({"token": TOKEN}))
+    (note,) = state.token_notes
+    assert note.startswith(CONTENT.programmes["dundee"].name) and "ADVISOR_T is shorter" in note
+    assert "tiny-secret" not in note

@@ -73,6 +73,13 @@ def create_api(
     api.state.programme_tokens = (
         tokens_of(content) if programme_tokens is None else programme_tokens
     )
+    if programme_tokens is None:
+        for slug in api.state.programme_tokens.too_short:
+            # The variable's name and why, never the token.
+            print(
+                f"programmes/{slug}.yaml: {api.state.programme_tokens.problems[slug]}",
+                file=sys.stderr,
+            )
     api.state.limits = limits or Limits.create(
         saves_per_minute=settings.saves_per_minute, trusted_proxies=settings.trusted_proxies
     )

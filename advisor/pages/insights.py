@@ -239,6 +239,17 @@ class InsightsState(rx.State):
         ]
 
     @rx.var
+    def token_notes(self) -> list[str]:
+        """For the admin: each programme whose own token opens nothing, and why."""
+        if not (self._signed_in and self._admin):
+            return []
+        return [
+            f"{CONTENT.programmes[slug].name}: {problem}"
+            for slug, problem in PROGRAMME_TOKENS.problems.items()
+            if slug in CONTENT.programmes
+        ]
+
+    @rx.var
     def total(self) -> str:
         if not self._insights:
             return ""
@@ -1029,6 +1040,19 @@ def _dashboard() -> rx.Component:
         ),
         _choices_form(),
         _error(),
+        rx.cond(
+            InsightsState.token_notes.length() > 0,
+            rx.box(
+                rx.text("Programmes' own tokens", as_="p", weight="bold"),
+                rx.el.ul(
+                    rx.foreach(InsightsState.token_notes, lambda note: rx.el.li(note)),
+                    style={"padding_left": styles.SPACE_L, "margin_top": styles.SPACE_XS},
+                ),
+                color=styles.TEXT_MUTED,
+                margin_top=styles.SPACE_M,
+                id="token-notes",
+            ),
+        ),
         _usage(),
         _saved(),
     )
