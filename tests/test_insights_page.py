@@ -342,6 +342,7 @@ def test_a_programme_token_signs_in_to_its_own_programme_only(programme_token, c
     funnel = figures(state.funnel)
     assert funnel[CONTENT.questions[0].short] == ["at least 10", "2 (16.7%)"]
     assert funnel[CONTENT.questions[1].short] == ["fewer than 5", "not known"]
+    assert funnel["Questionnaires started"] == ["at least 12", ""]  # no step before it
 
     # Another programme, or all of them, is refused: the choice is checked on the server.
     call(state.choose({"programme": page.ALL, "since": state.since, "until": state.until}))

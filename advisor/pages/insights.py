@@ -172,7 +172,9 @@ def _shown(figure: dict[str, Any]) -> str:
     return str(figure["shown"])
 
 
-def _drop_off(step: dict[str, Any]) -> str:
+def _drop_off(step: dict[str, Any], first: bool) -> str:
+    if first:
+        return ""  # no step before it
     if step["drop_off"] is None:
         return "not known"
     return f"{step['drop_off']} ({step['drop_off_percent']:g}%)"
@@ -278,8 +280,8 @@ class InsightsState(rx.State):
     @rx.var
     def funnel(self) -> list[Line]:
         return [
-            Line(label=step["label"], cells=[_shown(step["reached"]), _drop_off(step)])
-            for step in self._usage.get("funnel", [])
+            Line(label=step["label"], cells=[_shown(step["reached"]), _drop_off(step, i == 0)])
+            for i, step in enumerate(self._usage.get("funnel", []))
         ]
 
     @rx.var
@@ -705,14 +707,19 @@ def _counts_table(
 
     In a box of its own that scrolls sideways when the table is wider than the page (a
     breakdown of many sites on a phone), which the keyboard can reach and scroll."""
+
+    def heading(text: str | rx.Var, first: bool | rx.Var) -> rx.Component:
+        # Numbers' headings sit over their numbers, on the right.
+        return rx.cond(
+            first,
+            rx.el.th(text, scope="col", style=styles.TABLE_CELL_STYLE),
+            rx.el.th(text, scope="col", style=styles.COUNT_NUMBER_STYLE),
+        )
+
     head = (
-        rx.foreach(
-            headings, lambda heading: rx.el.th(heading, scope="col", style=styles.TABLE_CELL_STYLE)
-        )
+        rx.foreach(headings, lambda text, index: heading(text, index == 0))
         if isinstance(headings, rx.Var)
-        else rx.fragment(
-            *[rx.el.th(h, scope="col", style=styles.TABLE_CELL_STYLE) for h in headings]
-        )
+        else rx.fragment(*[heading(text, index == 0) for index, text in enumerate(headings)])
     )
     table = rx.el.table(
         rx.el.caption(caption, class_name="sr-only"),
@@ -872,7 +879,10 @@ def _usage() -> rx.Component:
                 margin_bottom=styles.SPACE_M,
             ),
             _counts_table(
-                "table-totals", "The numbers in brief", ["", "Number"], InsightsState.usage_totals
+                "table-totals",
+                "The numbers in brief",
+                ["Counted", "Number"],
+                InsightsState.usage_totals,
             ),
             rx.cond(
                 InsightsState.updated != "",
