@@ -21,7 +21,7 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel
 from pydantic import Field as Described
-from sqlalchemy import JSON, Column, DateTime, Engine, event, func
+from sqlalchemy import JSON, Column, DateTime, Engine, event, func, or_, true
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
@@ -777,13 +777,29 @@ def publish(total: int, counts: dict[str, dict[str, int]]) -> Insights:
     )
 
 
-def insights(*, session: Session) -> Insights:
-    """Counts of saved assessments by exit point, role, stage, audience, origin and week."""
-    saved = session.exec(select(func.count()).select_from(SavedResult)).one()
+def _of_programme(programme: str | None, default_programme: str | None) -> Any:
+    """The saved results of `programme` (None: every one's); a result saved with no programme
+    was the default programme's."""
+    if programme is None:
+        return true()
+    if programme == default_programme:
+        return or_(SavedResult.programme == programme, SavedResult.programme.is_(None))  # type: ignore[union-attr]
+    return SavedResult.programme == programme
+
+
+def insights(
+    *, session: Session, programme: str | None = None, default_programme: str | None = None
+) -> Insights:
+    """Counts of saved assessments by exit point, role, stage, audience, origin and week, of
+    one programme (None: every programme's); `default_programme` also takes the results saved
+    before programmes were (their programme is NULL). The steps of STEP run per programme."""
+    of_programme = _of_programme(programme, default_programme)
+    saved = session.exec(select(func.count()).select_from(SavedResult).where(of_programme)).one()
     total = counted(saved)
     # The oldest `total` results: a newer save joins the counts only with a whole step.
     oldest = (
         select(SavedResult.id)
+        .where(of_programme)
         .order_by(SavedResult.created_at, SavedResult.id)
         .limit(total)
         .scalar_subquery()
@@ -818,20 +834,6 @@ def shown_count(cell: Cell, smallest_cell: int = SMALLEST_CELL) -> str:
     if cell.suppressed or cell.count is None:
         return f"fewer than {smallest_cell}"
     return f"{cell.count} to {cell.at_most}"
-
-
-def insights_csv(data: Insights) -> str:
-    """The insights as CSV: dimension, value, count (a range, or "fewer than 5", or withheld)."""
-    lines = ["dimension,value,count"]
-    for dimension in data.dimensions:
-        if dimension.withheld:
-            lines.append(f'{dimension.id},"",withheld')
-        for cell in dimension.cells:
-            value = cell.value.replace('"', '""')
-            lines.append(f'{dimension.id},"{value}",{shown_count(cell, data.smallest_cell)}')
-    total = f"fewer than {data.smallest_cell}" if data.total_suppressed else str(data.total)
-    lines.append(f"total,all,{total}")
-    return "\n".join(lines) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -293,3 +293,39 @@ READINESS_HELP_STYLE = {
     "padding": f"{SPACE_XS} {SPACE_M}",
     "margin_top": SPACE_S,
 }
+
+# --- Insights per programme (appended) --------------------------------------------------------
+
+# A native select, as tall as the other fields and as readable.
+SELECT_STYLE = {
+    "display": "block",
+    "min_height": "2.75rem",
+    "padding": f"{SPACE_XS} {SPACE_S}",
+    "font_size": "1rem",
+    "color": TEXT,
+    "background_color": PAGE_BACKGROUND,
+    "border": f"1px solid {rx.color(GRAY, 8)}",
+    "border_radius": RADIUS,
+    "max_width": "100%",
+    ":focus-visible": {"outline": f"2px solid {FOCUS_RING}", "outline_offset": "2px"},
+}
+# The weeks' chart: results in the accent, questionnaires started in grey, dashed.
+CHART_RESULTS = CHART_BAR
+CHART_STARTED = rx.color(GRAY, 10)
+# The usage counts' tables: a row's name wraps between words only (never inside one), and the
+# numbers ("at least 40", "fewer than 5") may wrap too, so a phone fits three columns.
+COUNT_ROW_HEAD_STYLE = {
+    **TABLE_CELL_STYLE,
+    "font_weight": "normal",
+    "overflow_wrap": "break-word",
+    "min_width": "7rem",
+}
+COUNT_NUMBER_STYLE = {**TABLE_NUMBER_STYLE, "white_space": "normal", "min_width": "5rem"}
+COUNT_SUPPRESSED_STYLE = {**COUNT_NUMBER_STYLE, "color": TEXT_MUTED, "font_style": "italic"}
+CHOICE_STYLE = {
+    "display": "flex",
+    "gap": SPACE_S,
+    "align_items": "flex-start",
+    "padding": f"{SPACE_XS} 0",
+    "min_height": "2.75rem",
+}

@@ -31,6 +31,7 @@ CORE = (
     "advisor.plans",
     "advisor.programme",
     "advisor.usage",
+    "advisor.usage_views",
 )
 SHELLS = ("reflex", "fastapi", "starlette", "sqlmodel", "sqlalchemy", "alembic", "uvicorn")
 

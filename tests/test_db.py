@@ -28,7 +28,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, func, inspect, text
 from sqlmodel import Session, SQLModel, select
 
-from advisor import db, rule_table
+from advisor import db, insights_report, rule_table, usage_views
 from advisor import profile as profile_model
 from advisor.api import create_api
 from advisor.content import Content
@@ -684,15 +684,20 @@ def test_csv_says_which_cells_are_suppressed(engine, content):
     for body in [answers()] * 7 + [answers(role="trainee", career_stage="early")] * 3:
         save(engine, content, **body)
     with Session(engine) as session:
-        table = list(csv.reader(io.StringIO(db.insights_csv(db.insights(session=session)))))
-    assert table[0] == ["dimension", "value", "count"]
-    by_cell = {(dimension, value): count for dimension, value, count in table[1:]}
-    assert by_cell[("role", "major_teaching")] == "5 to 9"
-    assert by_cell[("role", "trainee")] == f"fewer than {SMALL}"
-    assert by_cell[("career_stage", "early")] == f"fewer than {SMALL}"
+        lines = insights_report.saved_lines(db.insights(session=session), content)
+    table = list(csv.reader(io.StringIO(usage_views.csv_text(lines), newline="")))
+    assert table[0] == list(usage_views.CSV_HEADER)
+    by_cell = {
+        (section, row): (count, shown, mark) for section, row, _, count, shown, mark in table[1:]
+    }
+    role = "Saved results: " + dict(db.DIMENSIONS)["role"]
+    stage = "Saved results: " + dict(db.DIMENSIONS)["career_stage"]
+    assert by_cell[(role, "A large teaching role")] == ("5", "5 to 9", "no")
+    assert by_cell[(role, "Trainee who teaches")] == ("", f"fewer than {SMALL}", "yes")
+    assert by_cell[(stage, "Early")] == ("", f"fewer than {SMALL}", "yes")
     # Every one from the advisor: "10 to 14" beside an empty "other" would say exactly 10.
-    assert by_cell[("origin", "")] == "withheld"
-    assert by_cell[("total", "all")] == "10"
+    assert by_cell[("Saved results: " + dict(db.DIMENSIONS)["origin"], "")][2] == "withheld"
+    assert by_cell[("Saved results: total", "Saved results counted")] == ("10", "", "no")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -791,7 +796,7 @@ def test_insights_api_needs_the_token(engine, content):
     admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
     response = api.get(INSIGHTS, headers=admin)
     assert response.status_code == 200
-    data = db.Insights.model_validate(response.json())
+    data = db.Insights.model_validate(response.json()["saved"])
     assert (data.total, data.total_suppressed) == (10, False)
     role = cells(data, "role")
     assert role["major_teaching"] == (5, False) and role["trainee"] == (None, True)
@@ -801,8 +806,10 @@ def test_insights_api_needs_the_token(engine, content):
     response = api.get(f"{INSIGHTS}.csv", headers=admin)
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/csv")
-    assert 'role,"major_teaching",5 to 9' in response.text.splitlines()
-    assert f'role,"trainee",fewer than {SMALL}' in response.text.splitlines()
+    lines = list(csv.reader(io.StringIO(response.text)))
+    role = "Saved results: " + dict(db.DIMENSIONS)["role"]
+    assert [role, "A large teaching role", "", "5", "5 to 9", "no"] in lines
+    assert [role, "Trainee who teaches", "", "", f"fewer than {SMALL}", "yes"] in lines
 
 
 # ---------------------------------------------------------------------------------------------

@@ -295,14 +295,14 @@ def test_wrong_tokens_over_the_websocket_are_refused_without_a_sleep(limits, web
     guesser = from_address(InsightsState(), "203.0.113.7")
     for _ in range(3):
         call(guesser.sign_in({"token": "not-the-token"}))
-        assert guesser.error.startswith("That is not the admin token")
+        assert guesser.error.startswith("That token opens no insights")
 
     started = time.perf_counter()
     call(guesser.sign_in({"token": TOKEN}))
     took = time.perf_counter() - started
 
     assert not guesser.signed_in
-    assert "Too many wrong admin tokens" in guesser.error and "200 seconds" in guesser.error
+    assert "Too many wrong insights tokens" in guesser.error and "200 seconds" in guesser.error
     assert took < 0.5  # answered at once: nothing waits on the event loop
     # The same browser from another address (or another person) is not held up.
     admin = from_address(InsightsState(), "198.51.100.2")

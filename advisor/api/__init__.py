@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from advisor.admin_token import ProgrammeTokens, tokens_of
 from advisor.api.errors import database_unavailable, unparseable_body, validation_problem
 from advisor.api.routes import (
     OPENAPI_URL,
@@ -34,12 +35,15 @@ def create_api(
     *,
     engine: Engine | None = None,
     admin_token: str | None = None,
+    programme_tokens: ProgrammeTokens | None = None,
     limits: Limits | None = None,
 ) -> FastAPI:
     """The FastAPI app Reflex mounts beside its own routes (`rx.App(api_transformer=...)`).
 
-    `engine` (the database), `admin_token` and `limits` default to the settings (the running
-    app passes the limits it shares with its pages); tests pass their own.
+    `engine` (the database), `admin_token`, `programme_tokens` (each programme's insights
+    token, from the variable its file names) and `limits` default to the settings and the
+    environment (the running app passes the limits it shares with its pages); tests pass
+    their own.
     """
     from advisor.settings import admin_token_problem, settings
 
@@ -77,6 +81,16 @@ def create_api(
     api.state.database = engine
     api.state.admin_token = settings.admin_token if admin_token is None else admin_token
     api.state.admin_token_problem = admin_token_problem(api.state.admin_token)
+    api.state.programme_tokens = (
+        tokens_of(content) if programme_tokens is None else programme_tokens
+    )
+    if programme_tokens is None:
+        for slug in api.state.programme_tokens.too_short:
+            # The variable's name and why, never the token.
+            print(
+                f"programmes/{slug}.yaml: {api.state.programme_tokens.problems[slug]}",
+                file=sys.stderr,
+            )
     api.state.limits = limits or Limits.create(
         saves_per_minute=settings.saves_per_minute, trusted_proxies=settings.trusted_proxies
     )

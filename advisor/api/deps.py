@@ -1,4 +1,4 @@
-"""The routes' dependencies in one place: what the app was given, sessions, the admin check."""
+"""The routes' dependencies in one place: what the app was given, sessions, the insights' tokens."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from advisor import db
-from advisor.admin_token import token_matches
+from advisor.admin_token import Access, ProgrammeTokens, access_for
 from advisor.content import Content
 from advisor.ratelimit import Limits, retry_after_header
 
@@ -55,29 +55,37 @@ def _too_many(wait: float, what: str) -> HTTPException:
     )
 
 
-def _admin(request: Request, authorization: Annotated[str | None, Header()] = None) -> None:
-    """Insights need the admin token, compared in constant time; none configured: disabled.
+def _insights_access(
+    request: Request, authorization: Annotated[str | None, Header()] = None
+) -> Access:
+    """What the Bearer token opens: every programme (the admin token) or its own programme.
 
-    Wrong tokens are counted per client and for everyone: past the limit the client waits
-    (429 and Retry-After) before any token is even compared, so guessing runs at a few tries
-    per minute instead of hundreds per second.
+    Disabled (503) only when no token at all could open anything: no admin token and no
+    programme's token configured. Wrong tokens are counted per client and for everyone: past
+    the limit the client waits (429 and Retry-After) before any token is even compared, so
+    guessing runs at a few tries per minute instead of hundreds per second. Every configured
+    token is compared on every try (advisor.admin_token.access_for).
     """
-    token: str = request.app.state.admin_token
-    if problem := request.app.state.admin_token_problem:
+    admin_token: str = request.app.state.admin_token
+    programmes: ProgrammeTokens = request.app.state.programme_tokens
+    if (problem := request.app.state.admin_token_problem) and not programmes.tokens:
         raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, problem)
     limits = limits_of(request)
     client = client_key(request)
     if (wait := limits.sign_in_retry_after(client)) > 0:
-        raise _too_many(wait, "Too many wrong admin tokens have been tried.")
+        raise _too_many(wait, "Too many wrong insights tokens have been tried.")
     scheme, _, given = (authorization or "").partition(" ")
-    if scheme.lower() != "bearer" or not token_matches(given, token):
+    access = access_for(given, admin_token, programmes) if scheme.lower() == "bearer" else None
+    if access is None:
         if given.strip():
             limits.sign_in_failed(client)
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
-            "Send the admin token as 'Authorization: Bearer <token>'.",
+            "Send the admin token or your programme's insights token as "
+            "'Authorization: Bearer <token>'.",
             headers={"WWW-Authenticate": "Bearer"},
         )
+    return access
 
 
 def _save_allowed(request: Request) -> None:
@@ -89,5 +97,5 @@ def _save_allowed(request: Request) -> None:
 
 LoadedContent = Annotated[Content, Depends(_content)]
 DbSession = Annotated[Session, Depends(_session)]
-Admin = Annotated[None, Depends(_admin)]
+InsightsAccess = Annotated[Access, Depends(_insights_access)]
 SaveAllowed = Annotated[None, Depends(_save_allowed)]

@@ -1,4 +1,7 @@
-"""The insights page: counts of saved assessments for admissions teams, behind the admin token."""
+"""The insights page: for admissions teams, behind a token, how the advisor was used on their
+programme's pages (the anonymous counts: the funnel, weeks, sites, one answer against another)
+and the counts of saved results. A programme's token opens that programme; the admin token
+every programme and their sum. What it shows is advisor.insights_report's, as the API's."""
 
 from __future__ import annotations
 
@@ -10,11 +13,18 @@ from typing import Any
 import reflex as rx
 from sqlalchemy.exc import SQLAlchemyError
 
-from advisor import db, styles
-from advisor.admin_token import token_matches
+from advisor import db, styles, usage_views
+from advisor.admin_token import access_for, tokens_of
 from advisor.components.evidence_parts import horizontal_bars
 from advisor.components.layout import page, paragraph, section
-from advisor.evidence import EXIT_POINT_NAMES
+from advisor.insights_report import (
+    ALL_PROGRAMMES,
+    InsightsReport,
+    csv_filename,
+    report,
+    report_csv,
+    saved_value_label,
+)
 from advisor.page_spec import PageSpec
 from advisor.ratelimit import retry_after_header
 from advisor.runtime import CONTENT, LIMITS
@@ -24,16 +34,37 @@ from advisor.state import client_of
 ROUTE = "/insights"
 TITLE = "Insights for admissions teams | Programme advisor"
 DESCRIPTION = (
-    "How many results people have saved with the programme advisor, and what it recommended: "
-    "aggregate counts for admissions teams, behind the admin token."
+    "How the programme advisor was used on a programme's pages, where people stopped and what "
+    "it suggested, and how many saved a result: counts for admissions teams, behind a token."
 )
 # Search engines have no business here; nor has the sitemap (add_page(context=...)).
 META = [{"name": "robots", "content": "noindex, nofollow"}]
 CONTEXT: dict[str, Any] = {"sitemap": None}
 
-TOKEN_INPUT_ID = "admin-token"
+TOKEN_INPUT_ID = "insights-token"
 ERROR_ID = "insights-error"
 SUMMARY_ID = "summary"
+PROGRAMME_ID = "insights-programme"
+SINCE_ID = "insights-since"
+UNTIL_ID = "insights-until"
+BREAKDOWN_ID = "insights-breakdown"
+# The programme select's value for every programme summed (the admin token only).
+ALL = "all"
+# Each programme's token, read from the variable its file names, once at start-up.
+PROGRAMME_TOKENS = tokens_of(CONTENT)
+BREAKDOWN_CHOICES: dict[str, str] = {
+    f"{rows}-by-{columns}": f"{usage_views.RESULT_DIMENSIONS[rows]} by "
+    f"{usage_views.RESULT_DIMENSIONS[columns].lower()}"
+    for rows, columns in usage_views.BREAKDOWNS
+}
+USAGE_TEXT = (
+    "These numbers come from counts kept per week and per site, never per person: no cookie, "
+    "no address, no answers beyond the few counted. A count of fewer than "
+    f"{usage_views.SMALLEST_CELL} in one week on one site is never shown and never added into "
+    "anything shown, so every number here is “at least” that many, and one with nothing to show "
+    f"reads “{usage_views.SUPPRESSED_TEXT}”. Taking one number from another never gives a "
+    "hidden count back."
+)
 EXPIRED = "Your sign-in has ended: sign in again to see the counts."
 SUPPRESSED_TEXT = f"fewer than {db.SMALLEST_CELL}"
 SCHEME_TEXT = (
@@ -58,42 +89,13 @@ HEADINGS: dict[str, str] = {**dict(db.DIMENSIONS), "week": "Week saved"}
 COLUMN_HEADINGS: dict[str, str] = {**dict(db.DIMENSIONS), "week": "Week starting (Monday)"}
 
 
-def _answer_labels(dimension: str) -> dict[str, str]:
-    """A counted question's answers in its options' words; {} for a dimension that is not one.
-
-    "none" is how db.insights names an empty answer: someone without a healthcare background is
-    not asked the later questions."""
-    question = CONTENT.questions_by_id.get(dimension)
-    if question is None:
-        return {}
-    labels = {str(option.value): option.label for option in question.options}
-    if "none" in db.FIXED_VALUES.get(dimension, []):
-        labels["none"] = "Not asked"
-    return labels
-
-
-# Stored values in people's words: the questions' from the content, the rest written here.
-VALUE_LABELS: dict[str, dict[str, str]] = {
-    **{dimension: _answer_labels(dimension) for dimension, _label in db.DIMENSIONS},
-    "recommended": {**EXIT_POINT_NAMES, "none": "No recommendation (entry requirement not met)"},
-    "audience": {"self": "People choosing for themselves", "supervisor": "Supervisors"},
-    "origin": {
-        "advisor": "The advisor itself",
-        "api": "API clients",
-        db.OTHER: f"Other sites, each with fewer than {db.SMALLEST_CELL}",
-    },
-    "week": {db.OTHER: f"Other weeks, each with fewer than {db.SMALLEST_CELL}"},
-}
-
 # The charts' value names sit left of the bars in _TICK_WIDTH_PX, which recharts wraps at spaces
 # into lines of 15 or 16 characters (DejaVu Sans at 14 px, seen on screenshots). The names are
 # wrapped here the same way, a little short, so each bar's row is tall enough for its name; a word
-# too long for a line (an origin) is cut into lines, and a name longer than _TICK_MAX_LINES is
-# shortened with an ellipsis, on the chart only: the table beside it is whole.
+# too long for a line (an origin) is cut into lines. No name is ever shortened: every line shows.
 _TICK_WIDTH_PX = 150
 _TICK_FONT_PX = 14
 _TICK_LINE_CHARS = 15
-_TICK_MAX_LINES = 3
 _TICK_LINE_PX = 16
 # Each bar's row fits its tallest name; room on the right for "fewer than 5".
 _BAR_ROW_MIN_PX = 34
@@ -102,14 +104,8 @@ _LABEL_ROOM_PX = 96
 
 
 def value_label(dimension: str, value: str) -> str:
-    """A cell's value as people read it: an option's label, a week's date, an origin as is."""
-    if dimension == "week" and value != db.OTHER:
-        try:
-            day = dt.date.fromisoformat(value)
-        except ValueError:
-            return value
-        return f"{day.day} {day:%B %Y}"
-    return VALUE_LABELS.get(dimension, {}).get(value, value)
+    """A saved results' cell's value as people read it (advisor.insights_report's words)."""
+    return saved_value_label(CONTENT, dimension, value)
 
 
 def _pieces(word: str) -> list[str]:
@@ -125,7 +121,7 @@ def _pieces(word: str) -> list[str]:
 
 
 def tick_lines(label: str) -> list[str]:
-    """A value's name as a chart's axis shows it: wrapped into short lines, at most a few."""
+    """A value's name as a chart's axis shows it: wrapped into short lines, all of them."""
     # An origin's scheme says little on a chart; the table keeps it.
     label = label.split("://", 1)[-1]
     lines: list[str] = []
@@ -135,9 +131,6 @@ def tick_lines(label: str) -> list[str]:
                 lines[-1] += " " + piece
             else:
                 lines.append(piece)
-    if len(lines) > _TICK_MAX_LINES:
-        lines = lines[:_TICK_MAX_LINES]
-        lines[-1] = lines[-1][: _TICK_LINE_CHARS - 1] + "…"
     return lines
 
 
@@ -152,27 +145,79 @@ class Row:
     suppressed: bool
 
 
-class InsightsState(rx.State):
-    """Whether this session has signed in, and the aggregate counts it was shown.
+@dataclasses.dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
 
-    Both are backend vars: the sign-in lives in this server-side session only (never a cookie
-    or localStorage), and the browser receives the counts only through the vars derived below.
+
+@dataclasses.dataclass(frozen=True)
+class Line:
+    """A line of a table of the counts: its name and its numbers as shown, in columns' order."""
+
+    label: str
+    cells: list[str]
+
+
+@dataclasses.dataclass(frozen=True)
+class WeekPoint:
+    """One week on the chart: a suppressed number is a gap (None), never drawn as its size."""
+
+    week: str
+    started: int | None
+    results: int | None
+
+
+def _shown(figure: dict[str, Any]) -> str:
+    return str(figure["shown"])
+
+
+def _drop_off(step: dict[str, Any], first: bool) -> str:
+    if first:
+        return ""  # no step before it
+    if step["drop_off"] is None:
+        return "not known"
+    return f"{step['drop_off']} ({step['drop_off_percent']:g}%)"
+
+
+def _short_week(monday: str) -> str:
+    day = dt.date.fromisoformat(monday)
+    return f"{day.day} {day:%b}"
+
+
+class InsightsState(rx.State):
+    """Whether this session has signed in and with which token's reach, what it chose to see,
+    and the counts it was shown.
+
+    The sign-in and the counts are backend vars: the sign-in lives in this server-side session
+    only (never a cookie or localStorage), and the browser receives the counts only through the
+    vars derived below.
     """
 
     _signed_in: bool = False
     # Wall-clock time (time.time()) when the sign-in ends: a session's state may outlive the
     # process (kept on disk or in Redis) and move between workers, so no monotonic clock.
     _signed_in_until: float = 0.0
+    # What the token opens: every programme (the admin token), or this one slug only.
+    _admin: bool = False
+    _own_programme: str = ""
     # db.Insights.model_dump(): a few dozen counts, never any single assessment.
     _insights: dict[str, Any] = {}
+    # usage_views.UsageViews.model_dump(mode="json"): sums of published cells only.
+    _usage: dict[str, Any] = {}
+    programme: str = ""  # the programme shown: a slug, or ALL
+    programme_name: str = ""
+    since: str = ""
+    until: str = ""
+    breakdown: str = next(iter(BREAKDOWN_CHOICES))
     error: str = ""
     notice: str = ""
     updated: str = ""
 
     @rx.var
     def enabled(self) -> bool:
-        # The token comes from the environment at start-up and changes only with a restart.
-        return not settings.admin_token_problem()
+        # The tokens come from the environment at start-up and change only with a restart.
+        return not settings.admin_token_problem() or bool(PROGRAMME_TOKENS.tokens)
 
     @rx.var
     def disabled_reason(self) -> str:
@@ -183,12 +228,124 @@ class InsightsState(rx.State):
         return self._signed_in
 
     @rx.var
+    def programme_choices(self) -> list[Choice]:
+        """The programmes this token may see: all of them and their sum, or its own."""
+        if not self._signed_in:
+            return []
+        if not self._admin:
+            own = CONTENT.programmes[self._own_programme]
+            return [Choice(value=self._own_programme, label=own.name)]
+        return [Choice(value=ALL, label=f"{ALL_PROGRAMMES} (summed)")] + [
+            Choice(value=slug, label=programme.name)
+            for slug, programme in CONTENT.programmes.items()
+        ]
+
+    @rx.var
+    def token_notes(self) -> list[str]:
+        """For the admin: each programme whose own token opens nothing, and why."""
+        if not (self._signed_in and self._admin):
+            return []
+        return [
+            f"{CONTENT.programmes[slug].name}: {problem}"
+            for slug, problem in PROGRAMME_TOKENS.problems.items()
+            if slug in CONTENT.programmes
+        ]
+
+    @rx.var
     def total(self) -> str:
         if not self._insights:
             return ""
         if self._insights["total_suppressed"]:
             return SUPPRESSED_TEXT
         return str(self._insights["total"])
+
+    @rx.var
+    def usage_totals(self) -> list[Line]:
+        """The headline numbers: started, results, completion, saves, plans."""
+        if not self._usage:
+            return []
+        data = self._usage
+        rate = data["completion_rate"]
+        return [
+            Line(label="Questionnaires started", cells=[_shown(data["started"])]),
+            Line(label="Results shown", cells=[_shown(data["results"])]),
+            Line(
+                label="Completion rate (results per questionnaire started)",
+                cells=["not known" if rate is None else f"{100 * rate:.0f}%"],
+            ),
+            Line(label="Results saved", cells=[_shown(data["saved"])]),
+            Line(label="Plans together started", cells=[_shown(data["plans"])]),
+        ]
+
+    @rx.var
+    def funnel(self) -> list[Line]:
+        return [
+            Line(label=step["label"], cells=[_shown(step["reached"]), _drop_off(step, i == 0)])
+            for i, step in enumerate(self._usage.get("funnel", []))
+        ]
+
+    @rx.var
+    def weeks(self) -> list[Line]:
+        return [
+            Line(label=week["label"], cells=[_shown(week["started"]), _shown(week["results"])])
+            for week in self._usage.get("weeks", [])
+        ]
+
+    @rx.var
+    def week_points(self) -> list[WeekPoint]:
+        return [
+            WeekPoint(
+                week=_short_week(week["week"]),
+                started=None if week["started"]["suppressed"] else week["started"]["n"],
+                results=None if week["results"]["suppressed"] else week["results"]["n"],
+            )
+            for week in self._usage.get("weeks", [])
+        ]
+
+    @rx.var
+    def sites(self) -> list[Line]:
+        return [
+            Line(
+                label=site["label"],
+                cells=[_shown(site["started"]), _shown(site["results"]), _shown(site["saved"])],
+            )
+            for site in self._usage.get("sites", [])
+        ]
+
+    @rx.var
+    def readiness(self) -> list[Line]:
+        return [
+            Line(label=row["label"], cells=[_shown(row["count"])])
+            for row in self._usage.get("readiness", [])
+        ]
+
+    def _breakdown(self) -> dict[str, Any]:
+        tables = {table["id"]: table for table in self._usage.get("breakdowns", [])}
+        return tables.get(self.breakdown, {})
+
+    @rx.var
+    def breakdown_label(self) -> str:
+        return BREAKDOWN_CHOICES.get(self.breakdown, "")
+
+    @rx.var
+    def breakdown_columns(self) -> list[str]:
+        table = self._breakdown()
+        if not table:
+            return []
+        return [table["rows_label"], *(column["label"] for column in table["columns"])]
+
+    @rx.var
+    def breakdown_rows(self) -> list[Line]:
+        table = self._breakdown()
+        rows = [
+            Line(label=row["label"], cells=[_shown(cell) for cell in row["cells"]])
+            for row in table.get("rows", [])
+        ]
+        if table:
+            rows.append(
+                Line(label="All", cells=[_shown(column["count"]) for column in table["columns"]])
+            )
+        return rows
 
     @rx.var
     def tables(self) -> dict[str, list[Row]]:
@@ -225,27 +382,39 @@ class InsightsState(rx.State):
             heights[dimension["id"]] = row * len(names) + _CHART_PADDING_PX
         return heights
 
+    def _shown_programme(self) -> str | None:
+        return None if self.programme == ALL else self.programme
+
     async def _load(self) -> None:
+        first, last = dt.date.fromisoformat(self.since), dt.date.fromisoformat(self.until)
+        programme = self._shown_programme()
         try:
-            data = await db.run(lambda session: db.insights(session=session))
+            data = await db.run(
+                lambda session: report(
+                    session, CONTENT, programme=programme, since=first, until=last
+                )
+            )
         except SQLAlchemyError as error:
             self._insights = {}
+            self._usage = {}
             self.updated = ""
             fault = db.database_fault(error)
             self.error = (
                 "The database is busy; please press Refresh in a moment."
                 if fault is not None and fault.fault == "busy"
-                else "The saved assessments could not be read. Check that the database is "
-                "reachable and migrated (`make run` migrates it), then press Refresh."
+                else "The counts could not be read. Check that the database is reachable and "
+                "migrated (`make run` migrates it), then press Refresh."
             )
             return
-        self._insights = data.model_dump()
+        self._insights = data.saved.model_dump()
+        self._usage = data.usage.model_dump(mode="json")
+        self.programme_name = data.programme_name
         self.error = ""
         self.updated = dt.datetime.now(dt.UTC).strftime("%H:%M UTC on %d %B %Y")
 
     def _still_signed_in(self) -> bool:
         """Whether the sign-in holds; one that has run its time is ended here, with a notice."""
-        if not self._signed_in or settings.admin_token_problem():
+        if not self._signed_in or not self.enabled:
             return False
         if time.time() < self._signed_in_until:
             return True
@@ -257,37 +426,74 @@ class InsightsState(rx.State):
     def _forget(self) -> None:
         self._signed_in = False
         self._signed_in_until = 0.0
+        self._admin = False
+        self._own_programme = ""
         self._insights = {}
+        self._usage = {}
+        self.programme = self.programme_name = self.since = self.until = ""
         self.updated = ""
 
     @rx.event
     async def sign_in(self, form_data: dict[str, Any]):
         self.notice = ""
-        token = settings.admin_token
-        given = str(form_data.get("token") or "").strip()
-        if problem := settings.admin_token_problem():
-            self.error = problem
+        # Bounded before anything else: a token is a few dozen characters.
+        given = str(form_data.get("token") or "")[:500].strip()
+        if not self.enabled:
+            self.error = settings.admin_token_problem()
             return None
         if not given:
-            self.error = "Enter the admin token to sign in."
+            self.error = "Enter your insights token to sign in."
             return rx.set_focus(TOKEN_INPUT_ID)
         # Refused before comparing, and without waiting: a sleep here would hold the event loop.
         client = client_of(self.router)
         if (wait := LIMITS.sign_in_retry_after(client)) > 0:
             self.error = (
-                "Too many wrong admin tokens have been tried. Wait "
+                "Too many wrong insights tokens have been tried. Wait "
                 f"{retry_after_header(wait)} seconds, then try again."
             )
             return rx.set_focus(TOKEN_INPUT_ID)
-        if not token_matches(given, token):
+        access = access_for(given, settings.admin_token, PROGRAMME_TOKENS)
+        if access is None:
             LIMITS.sign_in_failed(client)
             self._forget()
-            self.error = "That is not the admin token. Check it and try again."
+            self.error = "That token opens no insights here. Check it and try again."
             return rx.set_focus(TOKEN_INPUT_ID)
         self._signed_in = True
         self._signed_in_until = time.time() + 60 * settings.insights_session_minutes
+        self._admin = access.is_admin
+        self._own_programme = access.programme or ""
+        self.programme = ALL if access.is_admin else self._own_programme
+        first, last = usage_views.date_range(None, None, dt.datetime.now(dt.UTC).date())
+        self.since, self.until = first.isoformat(), last.isoformat()
         await self._load()
         return rx.set_focus(SUMMARY_ID)
+
+    @rx.event
+    async def choose(self, form_data: dict[str, Any]):
+        """Show another programme or date range: each value checked before it is used."""
+        if not self._still_signed_in():
+            return rx.set_focus(TOKEN_INPUT_ID) if self.notice == EXPIRED else None
+        programme = str(form_data.get("programme") or "")[:100]
+        allowed = {choice.value for choice in self.programme_choices}
+        if programme not in allowed:
+            self.error = "Programme: choose one of the list."
+            return rx.set_focus(PROGRAMME_ID)
+        since = str(form_data.get("since") or "")[:100]
+        until = str(form_data.get("until") or "")[:100]
+        try:
+            first, last = usage_views.date_range(since, until, dt.datetime.now(dt.UTC).date())
+        except usage_views.RangeProblem as problem:
+            name = "First day" if problem.field == "since" else "Last day"
+            self.error = f"{name}: {problem.message}."
+            return rx.set_focus(SINCE_ID if problem.field == "since" else UNTIL_ID)
+        self.programme, self.since, self.until = programme, first.isoformat(), last.isoformat()
+        await self._load()
+        return rx.set_focus(SUMMARY_ID)
+
+    @rx.event
+    def choose_breakdown(self, value: str):
+        if value in BREAKDOWN_CHOICES:
+            self.breakdown = value
 
     @rx.event
     async def refresh(self):
@@ -305,10 +511,17 @@ class InsightsState(rx.State):
 
     @rx.event
     def download_csv(self):
-        if not (self._still_signed_in() and self._insights):
+        if not (self._still_signed_in() and self._insights and self._usage):
             return rx.set_focus(TOKEN_INPUT_ID) if self.notice == EXPIRED else None
-        csv = db.insights_csv(db.Insights.model_validate(self._insights))
-        return rx.download(data=csv, filename="advisor-insights.csv", mime_type="text/csv")
+        data = InsightsReport(
+            programme=self._shown_programme(),
+            programme_name=self.programme_name,
+            usage=usage_views.UsageViews.model_validate(self._usage),
+            saved=db.Insights.model_validate(self._insights),
+        )
+        return rx.download(
+            data=report_csv(data, CONTENT), filename=csv_filename(data), mime_type="text/csv"
+        )
 
     @rx.event
     def sign_out(self):
@@ -343,8 +556,11 @@ def _disabled() -> rx.Component:
             f" to a random value of at least {MIN_ADMIN_TOKEN_LENGTH} characters, for example "
             "the output of ",
             rx.code('python -c "import secrets; print(secrets.token_urlsafe(32))"'),
-            ", and restart the advisor. Give that token only to the people who may see the "
-            "counts; it also opens the insights API.",
+            ", and restart the advisor. Give that token only to the people who may see every "
+            "programme's counts; it also opens the insights API. A programme's own token goes "
+            "in the variable its file names (",
+            rx.code("insights_token_env"),
+            ").",
             as_="p",
             style={"overflow_wrap": "anywhere"},
         ),
@@ -356,12 +572,15 @@ def _disabled() -> rx.Component:
 def _sign_in_form() -> rx.Component:
     return rx.form(
         rx.heading("Sign in", as_="h2", size="5", margin_bottom=styles.SPACE_S),
-        paragraph("Enter the admin token your advisor's administrator gave you."),
+        paragraph(
+            "Enter your programme's insights token, or the admin token your advisor's "
+            "administrator gave you."
+        ),
         rx.cond(
             InsightsState.notice != "",
             rx.text(InsightsState.notice, role="status", as_="p", margin_bottom=styles.SPACE_M),
         ),
-        rx.el.label("Admin token", html_for=TOKEN_INPUT_ID, style=styles.FIELD_LABEL_STYLE),
+        rx.el.label("Insights token", html_for=TOKEN_INPUT_ID, style=styles.FIELD_LABEL_STYLE),
         rx.input(
             id=TOKEN_INPUT_ID,
             name="token",
@@ -472,6 +691,338 @@ def _dimension(dimension: str) -> rx.Component:
     )
 
 
+def _number_cell(shown: rx.Var) -> rx.Component:
+    # Two cells, not one styled by rx.cond (see _table): "fewer than 5" reads as set apart.
+    return rx.cond(
+        shown == usage_views.SUPPRESSED_TEXT,
+        rx.el.td(shown, style=styles.COUNT_SUPPRESSED_STYLE),
+        rx.el.td(shown, style=styles.COUNT_NUMBER_STYLE),
+    )
+
+
+def _counts_table(
+    table_id: str, caption: str, headings: list[str] | rx.Var, lines: rx.Var
+) -> rx.Component:
+    """A table of Lines: the first heading names the rows, the others the numbers' columns.
+
+    In a box of its own that scrolls sideways when the table is wider than the page (a
+    breakdown of many sites on a phone), which the keyboard can reach and scroll."""
+
+    def heading(text: str | rx.Var, first: bool | rx.Var) -> rx.Component:
+        # Numbers' headings sit over their numbers, on the right.
+        return rx.cond(
+            first,
+            rx.el.th(text, scope="col", style=styles.TABLE_CELL_STYLE),
+            rx.el.th(text, scope="col", style=styles.COUNT_NUMBER_STYLE),
+        )
+
+    head = (
+        rx.foreach(headings, lambda text, index: heading(text, index == 0))
+        if isinstance(headings, rx.Var)
+        else rx.fragment(*[heading(text, index == 0) for index, text in enumerate(headings)])
+    )
+    table = rx.el.table(
+        rx.el.caption(caption, class_name="sr-only"),
+        rx.el.thead(rx.el.tr(head)),
+        rx.el.tbody(
+            rx.foreach(
+                lines,
+                lambda line: rx.el.tr(
+                    rx.el.th(line.label, scope="row", style=styles.COUNT_ROW_HEAD_STYLE),
+                    rx.foreach(line.cells, _number_cell),
+                ),
+            )
+        ),
+        id=table_id,
+        width="100%",
+        border_collapse="collapse",
+    )
+    return rx.box(
+        table,
+        role="region",
+        aria_label=caption,
+        tab_index=0,
+        style=styles.TABLE_SCROLL_STYLE,
+    )
+
+
+def _field(label: str, field_id: str, control: rx.Component) -> rx.Component:
+    return rx.box(
+        rx.el.label(label, html_for=field_id, style=styles.FIELD_LABEL_STYLE),
+        control,
+        min_width="0",
+    )
+
+
+def _choices_form() -> rx.Component:
+    """Which programme and which weeks: sent together with Show."""
+    return rx.form(
+        rx.box(
+            rx.el.fieldset(
+                rx.el.legend("Programme", style=styles.FIELD_LABEL_STYLE),
+                # Radios, not a select: a select's closed box cuts a long programme name short.
+                rx.foreach(
+                    InsightsState.programme_choices,
+                    lambda choice: rx.el.label(
+                        rx.el.input(
+                            type="radio",
+                            name="programme",
+                            value=choice.value,
+                            default_checked=choice.value == InsightsState.programme,
+                            style={"margin_top": "0.3rem", "flex_shrink": "0"},
+                        ),
+                        rx.el.span(choice.label),
+                        style=styles.CHOICE_STYLE,
+                    ),
+                ),
+                id=PROGRAMME_ID,
+                style={"border": "none", "padding": "0", "margin": "0", "min_width": "0"},
+                grid_column="1 / -1",
+            ),
+            _field(
+                "First day",
+                SINCE_ID,
+                rx.input(
+                    id=SINCE_ID,
+                    name="since",
+                    type="date",
+                    default_value=InsightsState.since,
+                    size="3",
+                ),
+            ),
+            _field(
+                "Last day",
+                UNTIL_ID,
+                rx.input(
+                    id=UNTIL_ID,
+                    name="until",
+                    type="date",
+                    default_value=InsightsState.until,
+                    size="3",
+                ),
+            ),
+            display="grid",
+            grid_template_columns=rx.breakpoints(initial="1fr", sm="1fr 1fr"),
+            gap=styles.SPACE_M,
+            align_items="end",
+        ),
+        rx.button("Show", type="submit", size="3", margin_top=styles.SPACE_M),
+        on_submit=InsightsState.choose,
+        style=styles.CARD_STYLE,
+        margin_top=styles.SPACE_L,
+        class_name="no-print",
+    )
+
+
+def _weeks_chart() -> rx.Component:
+    """Questionnaires started and results shown per week, side by side; hidden from assistive
+    technology, the table below carries the same numbers. A week with nothing to show has no
+    bar (never one of its real size)."""
+    chart = rx.recharts.bar_chart(
+        rx.recharts.cartesian_grid(stroke_dasharray="3 3", vertical=False),
+        rx.recharts.x_axis(
+            data_key="week",
+            tick={"fill": styles.CHART_TICK, "fontSize": _TICK_FONT_PX},
+            # Ticks that would overlap are left out, never shortened; the table has every week.
+            interval="preserveStartEnd",
+            min_tick_gap=12,
+        ),
+        rx.recharts.y_axis(
+            allow_decimals=False,
+            width=40,
+            tick={"fill": styles.CHART_TICK, "fontSize": _TICK_FONT_PX},
+        ),
+        rx.recharts.bar(
+            data_key="started",
+            name="Questionnaires started",
+            fill=styles.CHART_STARTED,
+            is_animation_active=False,
+            max_bar_size=22,
+        ),
+        rx.recharts.bar(
+            data_key="results",
+            name="Results shown",
+            fill=styles.CHART_RESULTS,
+            is_animation_active=False,
+            max_bar_size=22,
+        ),
+        rx.recharts.legend(),
+        data=InsightsState.week_points.to(list[dict[str, Any]]),
+        width="100%",
+        height=280,
+        margin={"top": 8, "right": 16, "bottom": 4, "left": 0},
+        custom_attrs={"accessibilityLayer": False},
+    )
+    return rx.box(chart, aria_hidden="true", width="100%", min_width="0", id="weeks-chart")
+
+
+def _usage() -> rx.Component:
+    return rx.box(
+        rx.box(
+            rx.heading(
+                "How the advisor was used",
+                as_="h2",
+                size="5",
+                id=SUMMARY_ID,
+                tab_index=-1,
+                margin_bottom=styles.SPACE_XS,
+            ),
+            rx.text(
+                InsightsState.programme_name,
+                ", ",
+                InsightsState.since,
+                " to ",
+                InsightsState.until,
+                as_="p",
+                id="insights-scope",
+                weight="medium",
+                margin_bottom=styles.SPACE_M,
+            ),
+            _counts_table(
+                "table-totals",
+                "The numbers in brief",
+                ["Counted", "Number"],
+                InsightsState.usage_totals,
+            ),
+            rx.cond(
+                InsightsState.updated != "",
+                rx.text(
+                    "Counted at ",
+                    InsightsState.updated,
+                    ".",
+                    as_="p",
+                    size="2",
+                    color=styles.TEXT_MUTED,
+                    margin_top=styles.SPACE_S,
+                ),
+            ),
+            style=styles.CARD_STYLE,
+            margin_top=styles.SPACE_L,
+        ),
+        paragraph(USAGE_TEXT, margin_top=styles.SPACE_L),
+        section(
+            "funnel",
+            "Where people stopped",
+            paragraph(
+                "Each step of the questionnaire in the order it is asked, how many reached it, "
+                "and how many fewer than the step before.",
+                color=styles.TEXT_MUTED,
+            ),
+            _counts_table(
+                "table-funnel",
+                "Steps reached, with the drop-off from the step before",
+                ["Step", "Reached", "Fewer than the step before"],
+                InsightsState.funnel,
+            ),
+        ),
+        section(
+            "over-time",
+            "Results over time",
+            _weeks_chart(),
+            _counts_table(
+                "table-weeks",
+                "Questionnaires started and results shown per week",
+                ["Week starting (Monday)", "Questionnaires started", "Results shown"],
+                InsightsState.weeks,
+            ),
+        ),
+        section(
+            "by-site",
+            "By site",
+            rx.cond(
+                InsightsState.sites.length() > 0,
+                _counts_table(
+                    "table-sites",
+                    "Questionnaires started, results shown and saved per site",
+                    ["Site", "Questionnaires started", "Results shown", "Results saved"],
+                    InsightsState.sites,
+                ),
+                paragraph(
+                    f"No site has counts of {usage_views.SMALLEST_CELL} or more yet.",
+                    color=styles.TEXT_MUTED,
+                ),
+            ),
+        ),
+        section(
+            "breakdown",
+            "One answer against another",
+            _field(
+                "Results shown, counted by",
+                BREAKDOWN_ID,
+                rx.el.select(
+                    *[
+                        rx.el.option(label, value=value)
+                        for value, label in BREAKDOWN_CHOICES.items()
+                    ],
+                    id=BREAKDOWN_ID,
+                    value=InsightsState.breakdown,
+                    on_change=InsightsState.choose_breakdown,
+                    style=styles.SELECT_STYLE,
+                ),
+            ),
+            rx.heading(
+                InsightsState.breakdown_label,
+                as_="h3",
+                size="4",
+                id="breakdown-title",
+                margin_top=styles.SPACE_L,
+            ),
+            rx.box(
+                _counts_table(
+                    "table-breakdown",
+                    "Results shown, one answer against another",
+                    InsightsState.breakdown_columns,
+                    InsightsState.breakdown_rows,
+                ),
+                margin_top=styles.SPACE_M,
+            ),
+        ),
+        section(
+            "readiness",
+            "Readiness scores",
+            rx.cond(
+                InsightsState.readiness.length() > 0,
+                _counts_table(
+                    "table-readiness",
+                    "Readiness check scores",
+                    ["Score (items answered yes)", "Number"],
+                    InsightsState.readiness,
+                ),
+                paragraph(
+                    f"No score has been counted {usage_views.SMALLEST_CELL} or more times yet.",
+                    color=styles.TEXT_MUTED,
+                ),
+            ),
+        ),
+    )
+
+
+def _saved() -> rx.Component:
+    return rx.box(
+        rx.box(
+            rx.heading("Saved results", as_="h2", size="5", margin_bottom=styles.SPACE_XS),
+            rx.text(
+                rx.cond(InsightsState.total != "", InsightsState.total, "none"),
+                " counted",
+                as_="p",
+                size="7",
+                weight="bold",
+                id="insights-total",
+            ),
+            rx.text(
+                "All saved results of this programme, whatever the dates chosen above.",
+                as_="p",
+                size="2",
+                color=styles.TEXT_MUTED,
+            ),
+            style=styles.CARD_STYLE,
+            margin_top=styles.SPACE_XXL,
+        ),
+        paragraph(SCHEME_TEXT, margin_top=styles.SPACE_L),
+        *[_dimension(dimension) for dimension in HEADINGS],
+    )
+
+
 def _dashboard() -> rx.Component:
     return rx.box(
         rx.flex(
@@ -497,40 +1048,23 @@ def _dashboard() -> rx.Component:
             margin_top=styles.SPACE_L,
             class_name="no-print",
         ),
+        _choices_form(),
         _error(),
-        rx.box(
-            rx.heading(
-                "Saved assessments",
-                as_="h2",
-                size="5",
-                id=SUMMARY_ID,
-                tab_index=-1,
-                margin_bottom=styles.SPACE_XS,
-            ),
-            rx.text(
-                rx.cond(InsightsState.total != "", InsightsState.total, "none"),
-                " counted",
-                as_="p",
-                size="7",
-                weight="bold",
-                id="insights-total",
-            ),
-            rx.cond(
-                InsightsState.updated != "",
-                rx.text(
-                    "Counted at ",
-                    InsightsState.updated,
-                    ".",
-                    as_="p",
-                    size="2",
-                    color=styles.TEXT_MUTED,
+        rx.cond(
+            InsightsState.token_notes.length() > 0,
+            rx.box(
+                rx.text("Programmes' own tokens", as_="p", weight="bold"),
+                rx.el.ul(
+                    rx.foreach(InsightsState.token_notes, lambda note: rx.el.li(note)),
+                    style={"padding_left": styles.SPACE_L, "margin_top": styles.SPACE_XS},
                 ),
+                color=styles.TEXT_MUTED,
+                margin_top=styles.SPACE_M,
+                id="token-notes",
             ),
-            style=styles.CARD_STYLE,
-            margin_top=styles.SPACE_L,
         ),
-        paragraph(SCHEME_TEXT, margin_top=styles.SPACE_L),
-        *[_dimension(dimension) for dimension in HEADINGS],
+        _usage(),
+        _saved(),
     )
 
 
@@ -539,8 +1073,8 @@ def insights() -> rx.Component:
     return page(
         rx.heading("Insights for admissions teams", as_="h1", size="8"),
         rx.text(
-            "How many people saved a result with the advisor, what it recommended, and where "
-            "it was used: aggregate counts only.",
+            "How many people used the advisor on your programme's pages, where they stopped, "
+            "what it suggested, and how many saved a result: counts only, never a person.",
             as_="p",
             size="4",
             color=styles.TEXT_MUTED,

@@ -10,6 +10,10 @@ origin dimension gets two fresh origins whose counts only this module can change
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import io
+import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,11 +22,14 @@ from typing import Any
 import httpx
 import pytest
 from playwright.sync_api import Page, expect
+from sqlmodel import Session
 
+from advisor import db, usage
 from advisor.evidence import EXIT_POINT_NAMES
 from advisor.pages import insights
+from advisor.runtime import CONTENT
 from tests.utils.browser import WIDTHS, describe_violations, horizontal_overflow
-from tests.utils.servers import TEST_ADMIN_TOKEN
+from tests.utils.servers import TEST_ADMIN_TOKEN, TEST_PROGRAMME_TOKEN
 
 pytestmark = [pytest.mark.e2e, pytest.mark.server]
 
@@ -86,7 +93,7 @@ def saved(app_server, admin_token: str) -> Saved:
     tag = secrets.token_hex(4)
     many, few, pad = (f"http://insights-test-{tag}-{side}.example" for side in "abc")
     with httpx.Client(base_url=app_server.url, timeout=10.0) as client:
-        before = client.get("/api/v1/insights", headers=_bearer(admin_token)).json()
+        before = client.get("/api/v1/insights", headers=_bearer(admin_token)).json()["saved"]
         recommended = set()
         for origin, times in ((many, MANY), (few, FEW), (pad, PADDING)):
             for _ in range(times):
@@ -95,13 +102,13 @@ def saved(app_server, admin_token: str) -> Saved:
                 )
                 assert response.status_code == 201, response.text
                 recommended.add(response.json()["result"]["recommended"])
-        after = client.get("/api/v1/insights", headers=_bearer(admin_token)).json()
+        after = client.get("/api/v1/insights", headers=_bearer(admin_token)).json()["saved"]
     assert len(recommended) == 1
     return Saved(many, few, recommended.pop(), before, after)
 
 
 def _sign_in(page: Page, token: str) -> None:
-    page.get_by_label("Admin token").fill(token)
+    page.get_by_label("Insights token").fill(token)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
@@ -144,7 +151,7 @@ def test_without_javascript_the_form_cannot_put_the_token_in_a_url(app_server, n
     page = new_context(java_script_enabled=False).new_page()
     page.goto(f"{app_server.url}{insights.ROUTE}/")
     form = page.locator("form")
-    field = page.get_by_label("Admin token")
+    field = page.get_by_label("Insights token")
     button = page.get_by_role("button", name="Sign in")
 
     # A native submit would go as a POST to the page, never as ?token=... in the URL ...
@@ -166,7 +173,7 @@ def test_once_hydrated_the_form_signs_in_over_the_websocket_only(
 ) -> None:
     open_page(page, insights.ROUTE)
     sent = _requests_carrying(page, admin_token)
-    field = page.get_by_label("Admin token")
+    field = page.get_by_label("Insights token")
     expect(field).to_be_enabled()
 
     field.fill(admin_token)
@@ -178,13 +185,13 @@ def test_once_hydrated_the_form_signs_in_over_the_websocket_only(
 
 def test_a_wrong_token_shows_an_error_and_no_data(page: Page, open_page, saved: Saved) -> None:
     open_page(page, insights.ROUTE)
-    field = page.get_by_label("Admin token")
+    field = page.get_by_label("Insights token")
     expect(field).to_have_attribute("type", "password")
 
     field.fill(f"not-{secrets.token_hex(8)}")
     field.press("Enter")  # the keyboard submits the form
 
-    expect(page.get_by_role("alert")).to_contain_text("not the admin token")
+    expect(page.get_by_role("alert")).to_contain_text("opens no insights")
     expect(field).to_be_focused()
     expect(field).to_have_value("")
     expect(field).to_have_attribute("aria-invalid", "true")
@@ -228,10 +235,15 @@ def test_download_gives_the_csv(page: Page, open_page, saved: Saved, admin_token
     with page.expect_download() as download:
         page.get_by_role("button", name="Download CSV").click()
 
-    assert download.value.suggested_filename == "advisor-insights.csv"
-    csv = Path(download.value.path()).read_text()
-    assert f'origin,"{saved.many}",5 to 9\n' in csv
-    assert saved.few not in csv and 'origin,"other",fewer than 5\n' in csv
+    assert re.fullmatch(
+        r"advisor-insights-all-\d{4}-\d\d-\d\d-\d{4}-\d\d-\d\d\.csv",
+        download.value.suggested_filename,
+    )
+    rows = list(csv.reader(io.StringIO(Path(download.value.path()).read_text(), newline="")))
+    where = "Saved results: Where it was used"
+    assert [where, saved.many, "", "5", "5 to 9", "no"] in rows
+    assert saved.few not in str(rows)
+    assert [where, "Other sites, each with fewer than 5", "", "", "fewer than 5", "yes"] in rows
 
 
 def test_sign_out_hides_the_data(page: Page, open_page, saved: Saved, admin_token: str) -> None:
@@ -241,7 +253,7 @@ def test_sign_out_hides_the_data(page: Page, open_page, saved: Saved, admin_toke
     page.get_by_role("button", name="Sign out").click()
 
     expect(page.get_by_role("status").filter(has_text="signed out")).to_be_visible()
-    expect(page.get_by_label("Admin token")).to_be_focused()
+    expect(page.get_by_label("Insights token")).to_be_focused()
     expect(page.locator("table")).to_have_count(0)
     expect(page.get_by_text(saved.many)).to_have_count(0)
 
@@ -254,8 +266,8 @@ def test_insights_are_accessible_and_fit_the_width(
     screenshot(page, "insights-sign-in")
     problems = [describe_violations(axe_audit(page)), horizontal_overflow(page)]
 
-    page.get_by_label("Admin token").fill("wrong")
-    page.get_by_label("Admin token").press("Enter")
+    page.get_by_label("Insights token").fill("wrong")
+    page.get_by_label("Insights token").press("Enter")
     expect(page.get_by_role("alert")).to_be_visible()
     problems.append(describe_violations(axe_audit(page)))
 
@@ -264,4 +276,132 @@ def test_insights_are_accessible_and_fit_the_width(
     screenshot(page, "insights")
     problems += [describe_violations(axe_audit(page)), horizontal_overflow(page)]
 
+    assert not any(problems), "\n".join(p for p in problems if p)
+
+
+# ---------------------------------------------------------------------------------------------
+# The anonymous counts of one programme, seeded in a week long gone so that nothing else the
+# session's tests count lands in the range shown.
+
+SEEDED_WEEK = dt.date(2025, 3, 3)
+SINCE, UNTIL = "2025-03-01", "2025-03-31"
+SITE = "https://seeded-site.example"
+
+
+@pytest.fixture(scope="module")
+def seeded_counts(app_server) -> None:
+    """Counts of the default programme (and one of another) in SEEDED_WEEK, once a session."""
+    first, second = (q.id for q in CONTENT.questions[:2])
+    result = {"confidence": "high", "role": "trainee", "audience": "self"}
+
+    def at(event: str, origin: str = "advisor", programme: str = "dundee", **values):
+        return usage.key(at=SEEDED_WEEK, programme=programme, origin=origin, event=event, **values)
+
+    counts = {
+        at("started"): 30,
+        at("started", SITE): 10,
+        at("reached", step=first): 36,
+        at("reached", step=second): 24,
+        at("result", recommended="certificate", **result): 12,
+        at("result", SITE, recommended="masters", **result): 6,
+        at("result", SITE, recommended="diploma", **result): 2,  # suppressed
+        at("started", programme="elsewhere"): 50,
+    }
+    engine = db.engine_for(app_server.database_url)
+    with Session(engine) as session:
+        already = db.usage_cells(session=session, since=SEEDED_WEEK, until=SEEDED_WEEK)
+        if not already:
+            db.add_counts(session=session, counts=counts)
+
+
+def _show_seeded_range(page: Page) -> None:
+    page.get_by_label("First day", exact=True).fill(SINCE)
+    page.get_by_label("Last day", exact=True).fill(UNTIL)
+    page.get_by_role("button", name="Show").click()
+    expect(page.locator("#insights-scope")).to_contain_text(f"{SINCE} to {UNTIL}")
+
+
+def _cells_of(page: Page, table: str, label: str) -> list[str]:
+    row = page.locator(f"#{table} tbody tr").filter(
+        has=page.get_by_role("rowheader", name=label, exact=True)
+    )
+    return [cell.strip() for cell in row.locator("td").all_inner_texts()]
+
+
+def test_a_programme_token_shows_its_funnel_weeks_sites_and_breakdown(
+    page: Page, open_page, seeded_counts
+) -> None:
+    open_page(page, insights.ROUTE)
+    _sign_in(page, TEST_PROGRAMME_TOKEN)
+    programme = page.get_by_role("group", name="Programme")
+    expect(programme.get_by_role("radio")).to_have_count(1)
+    expect(programme.get_by_role("radio", name=CONTENT.programmes["dundee"].name)).to_be_checked()
+
+    _show_seeded_range(page)
+
+    expect(page.locator("#insights-scope")).to_contain_text(CONTENT.programmes["dundee"].name)
+    assert _cells_of(page, "table-totals", "Questionnaires started") == ["at least 40"]
+    assert _cells_of(page, "table-totals", "Results shown") == ["at least 18"]
+    first, second = (q.short for q in CONTENT.questions[:2])
+    assert _cells_of(page, "table-funnel", first) == ["at least 36", "4 (10%)"]
+    assert _cells_of(page, "table-funnel", second) == ["at least 24", "12 (33.3%)"]
+    assert _cells_of(page, "table-weeks", "3 March 2025") == ["at least 40", "at least 18"]
+    assert _cells_of(page, "table-sites", SITE) == ["at least 10", "at least 6", "fewer than 5"]
+    expect(page.locator("#weeks-chart svg").first).to_be_visible()
+
+    rows = _cells_of(page, "table-breakdown", "Diploma")
+    assert rows == ["fewer than 5", "fewer than 5"]  # the 2 on SITE is never shown
+    assert _cells_of(page, "table-breakdown", "Masters") == ["fewer than 5", "at least 6"]
+    page.get_by_label("Results shown, counted by").select_option("recommended-by-confidence")
+    expect(page.locator("#breakdown-title")).to_have_text("Suggestion by confidence")
+    expect(page.locator("#table-breakdown thead")).to_contain_text("High")
+    assert _cells_of(page, "table-breakdown", "Certificate")[0] == "at least 12"
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download CSV").click()
+    assert download.value.suggested_filename == f"advisor-insights-dundee-{SINCE}-{UNTIL}.csv"
+    rows = list(csv.reader(io.StringIO(Path(download.value.path()).read_text(), newline="")))
+    assert ["Totals", "Questionnaires started", "", "40", "", "no"] in rows
+    assert ["Sites", SITE, "Results saved", "", "", "yes"] in rows
+
+
+def test_the_admin_token_sums_every_programme(page: Page, open_page, seeded_counts) -> None:
+    open_page(page, insights.ROUTE)
+    _sign_in(page, TEST_ADMIN_TOKEN)
+    _show_seeded_range(page)
+    expect(page.locator("#insights-scope")).to_contain_text("Every programme")
+    assert _cells_of(page, "table-totals", "Questionnaires started") == ["at least 90"]
+
+    programme = page.get_by_role("group", name="Programme")
+    expect(programme.get_by_role("radio", name="Every programme (summed)")).to_be_checked()
+    programme.get_by_role("radio", name=CONTENT.programmes["dundee"].name).check()
+    page.get_by_role("button", name="Show").click()
+    expect(page.locator("#insights-scope")).to_contain_text(CONTENT.programmes["dundee"].name)
+    assert _cells_of(page, "table-totals", "Questionnaires started") == ["at least 40"]
+
+
+def test_a_bad_range_names_the_field(page: Page, open_page, seeded_counts) -> None:
+    open_page(page, insights.ROUTE)
+    _sign_in(page, TEST_PROGRAMME_TOKEN)
+    page.get_by_label("First day", exact=True).fill("2025-03-31")
+    page.get_by_label("Last day", exact=True).fill("2025-03-01")
+    page.get_by_role("button", name="Show").click()
+    expect(page.get_by_role("alert")).to_contain_text("First day: The first day must not be after")
+    expect(page.get_by_label("First day", exact=True)).to_be_focused()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_counts_are_accessible_and_fit_the_width(
+    width, new_context, open_page, axe_audit, screenshot, seeded_counts
+) -> None:
+    page = open_page(new_context(*WIDTHS[width]).new_page(), insights.ROUTE)
+    _sign_in(page, TEST_PROGRAMME_TOKEN)
+    _show_seeded_range(page)
+    expect(page.locator("#table-sites")).to_contain_text(SITE)
+    screenshot(page, "insights-counts")
+    problems = [describe_violations(axe_audit(page)), horizontal_overflow(page)]
+    # The keyboard reaches the breakdown's choice and the tables that scroll.
+    page.get_by_label("Results shown, counted by").focus()
+    page.keyboard.press("Tab")
+    expect(page.locator("[role=region]:focus")).to_have_count(1)
     assert not any(problems), "\n".join(p for p in problems if p)

@@ -21,6 +21,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # The admin token the test servers run with: the insights page and API are enabled in tests.
 TEST_ADMIN_TOKEN = "test-admin-token-for-the-browser-tests"
+# The default programme's own insights token (content/programmes/dundee.yaml names the variable).
+TEST_PROGRAMME_TOKEN = "test-dundee-insights-token-for-the-browser-tests"
 
 # The first build of a fresh clone installs the frontend packages: allow for a slow machine.
 START_TIMEOUT_S = 240.0
@@ -57,6 +59,8 @@ class Server:
     port: int
     process: subprocess.Popen[bytes]
     log_path: Path
+    # The database it saves into (tests seed counts there directly).
+    database_url: str = ""
 
     @property
     def url(self) -> str:
@@ -152,6 +156,7 @@ def start_server(
         env.pop(name, None)
     env.setdefault("ADVISOR_DATABASE_URL", f"sqlite:///{database}")
     env["ADVISOR_ADMIN_TOKEN"] = TEST_ADMIN_TOKEN
+    env["ADVISOR_INSIGHTS_TOKEN_DUNDEE"] = TEST_PROGRAMME_TOKEN
     # Every test client is 127.0.0.1: the bursts of saves in the reliability tests are one
     # "client" far past a person's allowance. The limit itself is tested in-process.
     env.setdefault("ADVISOR_SAVES_PER_MINUTE", "100000")
@@ -171,7 +176,8 @@ def start_server(
             start_new_session=True,
             preexec_fn=_default_sigint,
         )
-    return Server(port=port, process=process, log_path=log_path)
+    database_url = next(env[name] for name in DATABASE_URL_NAMES if name in env)
+    return Server(port=port, process=process, log_path=log_path, database_url=database_url)
 
 
 @contextlib.contextmanager
