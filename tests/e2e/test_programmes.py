@@ -5,9 +5,11 @@ says so. The server runs on a copy of content/ with a second programme file."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import threading
+import time
 from collections.abc import Iterator
 from http.server import ThreadingHTTPServer
 
@@ -17,13 +19,18 @@ from playwright.sync_api import Frame, Page, expect
 from test_embed import HOST_PAGE, HostPage, HostServer, snippet
 from test_flow import PATHS, answer_all, see_the_result
 
+from advisor import db, usage
 from tests.utils.browser import ROOT, WIDTHS, describe_violations, wait_for_hydration
 from tests.utils.programmes import NORTHFIELD
-from tests.utils.servers import TEST_SERVER_DIR, Server, running_server
+from tests.utils.servers import TEST_PROGRAMME_TOKEN, TEST_SERVER_DIR, Server, running_server
 
 pytestmark = [pytest.mark.e2e, pytest.mark.server]
 
 APPLY_PGCERT = "https://apply.northfield.example/pgcert"
+# Northfield's own insights token (its file names the variable; the server gets the value).
+NORTHFIELD_TOKEN = "test-northfield-insights-token-for-the-browser-tests"
+# Longer than a flush of the counts (1 s) and the thread's first wait, with room to spare.
+LANDS_WITHIN_S = 10.0
 
 
 class TwoProgrammesPage(HostPage):
@@ -79,6 +86,7 @@ def server(host: HostServer, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     env = {
         "ADVISOR_CONTENT_DIR": str(folder),
         "ADVISOR_FRAME_ANCESTORS": "https://elsewhere.example",
+        NORTHFIELD["insights_token_env"]: NORTHFIELD_TOKEN,
     }
     log = tmp_path_factory.mktemp("server") / "make-run.log"
     with running_server(log, TEST_SERVER_DIR / "programmes", env) as running:
@@ -212,3 +220,106 @@ def test_an_unknown_programme_says_so(width, new_context, server, axe_audit, scr
 def test_the_programmes_route_lists_both(server) -> None:
     listed = httpx.get(f"{server.url}/api/v1/programmes").json()
     assert [(p["slug"], p["default"]) for p in listed] == [("dundee", True), ("northfield", False)]
+
+
+# ---------------------------------------------------------------------------------------------
+# The counts of a run on the host page go to the programme that was completed, and its insights
+# show them; the other programme's insights do not.
+
+Cell = tuple[str, str, str, str]  # programme, site, event, detail
+
+
+def _cells(server: Server) -> dict[Cell, int]:
+    def read(session) -> dict[Cell, int]:
+        return {
+            (c.key.programme, c.key.origin, c.key.event, c.key.detail): c.n
+            for c in db.usage_cells(session=session)
+        }
+
+    return db.in_session(read, db.make_engine(server.database_url))
+
+
+def _add(server: Server, counts: dict[Cell, int], at: dt.date) -> None:
+    """Add counts to the server's database directly, as earlier visitors would have."""
+    keys = {
+        usage.UsageKey(week=usage.week_of(at), programme=p, origin=o, event=e, detail=d): n
+        for (p, o, e, d), n in counts.items()
+        if n > 0
+    }
+    db.in_session(
+        lambda session: db.add_counts(session=session, counts=keys),
+        db.make_engine(server.database_url),
+    )
+
+
+def _insights(server: Server, programme: str, token: str) -> httpx.Response:
+    return httpx.get(
+        f"{server.url}/api/v1/insights",
+        params={"programme": programme},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=30,
+    )
+
+
+def _site(views: dict, origin: str) -> dict | None:
+    return next((s for s in views["sites"] if s["site"] == origin), None)
+
+
+def test_a_run_counts_in_its_own_programmes_insights_only(new_context, host, server) -> None:
+    origin, today = host_url(host), dt.datetime.now(dt.UTC).date()
+    started = {slug: (slug, origin, "started", "") for slug in ("dundee", "northfield")}
+    # Four starts already counted for each programme on this site (topped up to four, whatever
+    # earlier tests added): one more start makes a cell of 5, which the insights publish.
+    before = _cells(server)
+    _add(server, {cell: 4 - before.get(cell, 0) for cell in started.values()}, today)
+    assert all(_cells(server)[cell] == 4 for cell in started.values())
+
+    page = new_context().new_page()
+    page.goto(f"{origin}/two")
+    frame_of(page, "Advisor for the Dundee programme")
+    northfield = frame_of(page, "Advisor for the Northfield programme")
+    answer_all(northfield, PATHS["certificate"])  # type: ignore[arg-type]
+    see_the_result(northfield).click()  # type: ignore[arg-type]
+    expect(northfield.locator("h1#headline")).to_contain_text("Postgraduate Certificate")
+
+    deadline = time.monotonic() + LANDS_WITHIN_S
+    results = {}
+    while time.monotonic() < deadline:
+        after = _cells(server)
+        results = {
+            cell: n
+            for cell, n in after.items()
+            if cell[:3] == ("northfield", origin, "result") and n > before.get(cell, 0)
+        }
+        if after[started["northfield"]] == 5 and results:
+            break
+        time.sleep(0.25)
+    assert after[started["northfield"]] == 5, after
+    assert results, "no result counted for Northfield on the host's site"
+    assert "recommended=certificate" in next(iter(results))[3]
+    # Nothing of the run went to the other programme: its start is still four, and it has no
+    # result on this site beyond what it had.
+    assert after[started["dundee"]] == 4
+    assert not [
+        cell
+        for cell, n in after.items()
+        if cell[:3] == ("dundee", origin, "result") and n > before.get(cell, 0)
+    ]
+
+    # Four earlier visitors with the same result make its cell publishable too.
+    _add(server, {cell: 4 for cell in results}, today)
+    mine = _insights(server, "northfield", NORTHFIELD_TOKEN)
+    assert mine.status_code == 200, mine.text
+    site = _site(mine.json()["usage"], origin)
+    assert site is not None, mine.json()["usage"]["sites"]
+    assert site["started"]["n"] == 5
+    assert site["results"]["n"] >= 5
+
+    theirs = _insights(server, "dundee", TEST_PROGRAMME_TOKEN)
+    assert theirs.status_code == 200, theirs.text
+    site = _site(theirs.json()["usage"], origin)
+    # Dundee's four starts on the site stay under 5: not shown, not worked out.
+    assert site is None or (site["started"]["suppressed"] and site["results"]["suppressed"])
+
+    # One programme's token opens nothing of the other's.
+    assert _insights(server, "dundee", NORTHFIELD_TOKEN).status_code == 403
