@@ -23,6 +23,7 @@ from advisor.pages import PAGES, about, embed
 from advisor.programme import AdvisorFile
 from advisor.reading_level import measure
 from advisor.runtime import CONTENT
+from advisor.settings import settings
 from tests.utils.rendered import elements, hrefs_of, ids_of, props_of, tagged, text_of
 
 ROUTES = {spec.route: spec for spec in PAGES}
@@ -324,3 +325,17 @@ def test_the_embed_footer_links_to_the_about_page_with_the_site() -> None:
     rendered = json.dumps(footers[0], default=str)
     assert "About this advisor" in rendered and "/about?site=" in rendered
     assert "embedding-site" in rendered
+
+
+def test_the_page_says_what_is_kept_and_what_is_counted(page) -> None:
+    assert "kept-and-counted" in ids_of(page)
+    text = text_of(page.render())
+    assert "No row is kept per person" in text
+    assert "Global Privacy Control signal is not counted at all" in text
+
+
+def test_with_counting_off_the_page_says_nothing_is_counted(monkeypatch) -> None:
+    monkeypatch.setattr(settings, "counting", "off")
+    text = text_of(about.about().render())
+    assert "counts nothing: its counting is turned off" in text
+    assert "No row is kept per person" not in text

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from advisor import styles
+from advisor import counting, styles
 from advisor.about import (
     GROUPS,
     IPDAS_CITATION,
@@ -30,6 +30,7 @@ DESCRIPTION = (
 
 CONTENTS = [
     ("who", "Who made it and who paid"),
+    ("kept-and-counted", "What is kept and what is counted"),
     ("update-policy", "Keeping it up to date"),
     ("reading-level", "How easy it is to read"),
     ("standards", "Measured against the standards"),
@@ -128,6 +129,38 @@ def _report_error() -> rx.Component:
         "are looking at, or the person who showed you the advisor, which page and which "
         "sentence is wrong, and why.",
         id="report-error",
+    )
+
+
+def _counted() -> rx.Component:
+    if not counting.enabled():
+        return paragraph(
+            "This copy of the advisor counts nothing: its counting is turned off.",
+            id="counting",
+        )
+    return paragraph(
+        "The advisor counts how it is used, for the teams whose programmes it describes: how "
+        "many people started the questions, how far they got, which suggestion they were "
+        "shown (with how sure it was, their role, and whom the answers were about), the "
+        "readiness score, and how many saved a result or started a plan. Each of these only "
+        "adds one to a count for the week, the programme and the site that showed the "
+        "advisor. No row is kept per person, and no cookie, identifier or address goes with "
+        "a count. Teams see a count only once it reaches 5. A browser that sends the Global "
+        "Privacy Control signal is not counted at all.",
+        id="counting",
+    )
+
+
+def _kept_and_counted() -> rx.Component:
+    return section(
+        "kept-and-counted",
+        "What is kept and what is counted",
+        paragraph(
+            "Your answers are kept in your browser, so that you can leave and come back; "
+            "Start again clears them. A result is kept on the server only if you save it, "
+            "under a link that cannot be guessed, with a second link, shown once, that deletes it."
+        ),
+        _counted(),
     )
 
 
@@ -276,6 +309,7 @@ def about() -> rx.Component:
         ),
         contents_nav(CONTENTS),
         _who(),
+        _kept_and_counted(),
         _update_policy(),
         _reading_level(),
         _standards(),

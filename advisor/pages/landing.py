@@ -93,7 +93,13 @@ def landing() -> rx.Component:
             as_="p",
         ),
         rx.text(
-            "Your answers stay in your browser. Nothing you enter identifies you.",
+            "Your answers stay in your browser. Nothing you enter identifies you. ",
+            rx.link(
+                "What is kept and what is counted",
+                href="/about#kept-and-counted",
+                color=styles.ACCENT_TEXT,
+            ),
+            ".",
             size="2",
             color=styles.TEXT_MUTED,
             margin_top=styles.SPACE_M,
