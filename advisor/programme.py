@@ -1,4 +1,4 @@
-"""ProgrammeProfile profiles: what one programme offering the three exit points states about itself.
+"""Programme profiles: what one programme offering the three exit points states about itself.
 
 One file per programme under `content/programmes/` (its name, less `.yaml`, is the slug that
 `?programme=` and `data-programme` choose), and `content/advisor.yaml` names the default. A
@@ -239,7 +239,7 @@ def schema() -> dict:
     """The JSON Schema of a programme file, for editors (YAML language servers read it)."""
     document = ProgrammeProfile.model_json_schema()
     document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    document["title"] = "ProgrammeProfile profile (content/programmes/<slug>.yaml)"
+    document["title"] = "Programme profile (content/programmes/<slug>.yaml)"
     # Every exit point must have its award: pydantic states the keys' type, not that all three
     # are there; the loader checks it too, and says which is missing.
     document["properties"]["awards"]["required"] = list(EXIT_POINTS)
