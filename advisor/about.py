@@ -258,10 +258,14 @@ IPDAS_ITEMS: tuple[IpdasItem, ...] = (
         group="quality",
         item="It gives a worksheet or questions to take to others.",
         status="met",
-        note="Questions to ask, and a printable worksheet of your decision.",
+        note=(
+            "Questions to ask, a printable worksheet of your decision, and planning together: "
+            "a supervisor and a colleague answer apart, then see and print where they differ."
+        ),
         where=(
             _w("Questions to ask", "/result#questions-to-ask"),
             _w("Print the result", "/result"),
+            _w("Plan together", "/plan"),
         ),
     ),
     IpdasItem(
