@@ -17,7 +17,14 @@ import httpx
 import pytest
 from playwright.sync_api import Frame, Page, expect
 from test_embed import HOST_PAGE, HostPage, HostServer, snippet
-from test_flow import PATHS, answer_all, see_the_result
+from test_flow import (
+    PATHS,
+    answer_all,
+    answer_by_mouse,
+    expect_step,
+    see_the_result,
+    skip_priorities,
+)
 
 from advisor import db, usage
 from tests.utils.browser import ROOT, WIDTHS, describe_violations, wait_for_hydration
@@ -100,7 +107,43 @@ def frame_of(page: Page, title: str) -> Frame:
     frame = iframe.element_handle().content_frame()
     assert frame is not None
     wait_for_hydration(frame)  # type: ignore[arg-type] - a Frame waits as a Page does
+    # The frame's on-open events have all run once its keep-alive loop (the last of them) has
+    # started: until then a click can come before the page has wired up its questions.
+    frame.wait_for_function("window.__advisorKeepAlive === true")
     return frame
+
+
+# The frames' heights on the host page, as embed.js sets them from each frame's messages.
+FRAME_BOXES = "[...document.querySelectorAll('iframe')].map(f => f.getBoundingClientRect().height)"
+
+
+def wait_for_layout(page: Page, quiet_ms: int = 300, timeout_s: float = 10.0) -> None:
+    """Until every frame has kept its height for `quiet_ms`: embed.js resizes a frame once
+    its page has rendered, which moves the frames below it, and a click aimed before that
+    lands where the element no longer is."""
+    deadline = time.monotonic() + timeout_s
+    heights = page.evaluate(FRAME_BOXES)
+    while time.monotonic() < deadline:
+        page.wait_for_timeout(quiet_ms)
+        now = page.evaluate(FRAME_BOXES)
+        if now == heights:
+            return
+        heights = now
+    raise AssertionError(f"the frames kept changing height: {heights}")
+
+
+def answer_all_in_frame(page: Page, frame: Frame, path) -> None:
+    """answer_all, letting the host page's frames settle before each click: the other frame
+    shares the stored answers (one person's), so its height can change as this one is
+    answered."""
+    for qid, value in path.answers:
+        wait_for_layout(page)
+        expect_step(frame, qid)  # type: ignore[arg-type]
+        answer_by_mouse(frame, qid, value)  # type: ignore[arg-type]
+    wait_for_layout(page)
+    skip_priorities(frame)  # type: ignore[arg-type]
+    expect(frame.locator("#review")).to_be_visible()
+    wait_for_layout(page)
 
 
 def test_two_programmes_on_one_host_page(new_context, host, server) -> None:
@@ -109,6 +152,7 @@ def test_two_programmes_on_one_host_page(new_context, host, server) -> None:
     assert response is not None and response.ok
     dundee = frame_of(page, "Advisor for the Dundee programme")
     northfield = frame_of(page, "Advisor for the Northfield programme")
+    wait_for_layout(page)
     expect(dundee.locator("h1")).to_have_text(
         "Postgraduate Certificate, Diploma and Masters in Medical Education"
     )
@@ -116,7 +160,7 @@ def test_two_programmes_on_one_host_page(new_context, host, server) -> None:
     # Northfield's accent (plum) is its frame's, as the snippet asks for none.
     expect(northfield.locator("#embed-root")).to_have_attribute("data-accent-color", "plum")
 
-    answer_all(northfield, PATHS["certificate"])  # type: ignore[arg-type]
+    answer_all_in_frame(page, northfield, PATHS["certificate"])
     see_the_result(northfield).click()  # type: ignore[arg-type]
     expect(northfield.locator("h1#headline")).to_contain_text("Postgraduate Certificate")
 
@@ -278,7 +322,8 @@ def test_a_run_counts_in_its_own_programmes_insights_only(new_context, host, ser
     page.goto(f"{origin}/two")
     frame_of(page, "Advisor for the Dundee programme")
     northfield = frame_of(page, "Advisor for the Northfield programme")
-    answer_all(northfield, PATHS["certificate"])  # type: ignore[arg-type]
+    wait_for_layout(page)
+    answer_all_in_frame(page, northfield, PATHS["certificate"])
     see_the_result(northfield).click()  # type: ignore[arg-type]
     expect(northfield.locator("h1#headline")).to_contain_text("Postgraduate Certificate")
 
