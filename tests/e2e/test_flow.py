@@ -145,10 +145,15 @@ def arrow_to(page: Page, radios: Locator, wanted: Locator) -> None:
     """Press ArrowDown until `wanted`, one of `radios`, has the focus."""
     focused = "els => els.indexOf(document.activeElement)"
     goal = radios.evaluate_all("(els, el) => els.indexOf(el)", wanted.element_handle())
-    for _ in range(2 * radios.count()):
+    for _ in range(4 * radios.count()):
         now = radios.evaluate_all(focused)
         if now == goal:
             return
+        if now == -1:
+            # A re-render took the focus out of the group (seen once, in the full suite): come
+            # back to it with Tab, as a keyboard user would.
+            tab_to(page, radios)
+            continue
         page.keyboard.press("ArrowDown")
         # Each arrow also checks its radio (a round trip to the backend): let the focus settle
         # before the next key, or a key pressed during the re-render can be lost.
