@@ -343,7 +343,7 @@ class ResultVars(rx.State, mixin=True):
 
     @rx.event
     def download_json(self):
-        document = result_document(self.stored, CONTENT)
+        document = result_document(self.stored, CONTENT, self.programme_slug)
         if document is None:
             return
         return rx.download(

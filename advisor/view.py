@@ -18,6 +18,7 @@ from advisor.decision_aid import OFFER_LABELS, OPTION_NAMES, OPTIONS
 from advisor.engine import recommend
 from advisor.evidence import EXIT_POINT_NAMES, STRENGTH_LABELS
 from advisor.profile import ELIGIBILITY, PRIORITY_IDS, READINESS_IDS
+from advisor.programme import advice_for
 from advisor.questions import Question
 from advisor.rule_table import BASIS_LABELS
 
@@ -308,16 +309,23 @@ def _aid(result: Any, content: Content) -> dict[str, Any]:
     return out
 
 
-def result_document(text: str, content: Content) -> str | None:
-    """The answers and the full result as a JSON document (the download), or None while the
-    questionnaire is unfinished. Built on demand: the cached views stay small."""
+def result_document(text: str, content: Content, programme: str | None = None) -> str | None:
+    """The answers, the full result and the programme's block (`programme`'s, a known slug,
+    else the default's; the same block the API answers with) as a JSON document (the
+    download), or None while the questionnaire is unfinished. Built on demand: the cached
+    views stay small."""
     answers, _ = decode(text)
     profile = to_profile(answers)
     if profile is None or unanswered(answers, content.questions):
         return None
+    result = recommend(profile, content.compiled_rules)
+    slug = programme if programme in content.programmes else content.default_programme
     payload = {
         "answers": answers.model_dump(mode="json"),
-        "result": recommend(profile, content.compiled_rules).model_dump(mode="json"),
+        "result": result.model_dump(mode="json"),
+        "programme": advice_for(slug, content.programmes[slug], result.recommended).model_dump(
+            mode="json"
+        ),
         "citation": content.study.citation.text,
     }
     return json.dumps(payload, indent=2, ensure_ascii=False)

@@ -3,6 +3,7 @@ the result's programme block, a save remembering its programme, and /embed's cho
 
 from __future__ import annotations
 
+import base64
 import json
 import uuid
 
@@ -188,3 +189,34 @@ def test_the_copied_link_reopens_the_result_for_the_same_programme(northfield):
     plain = AnswersState()
     plain.stored = CERTIFICATE
     assert plain.share_path == f"/result?{CERTIFICATE}"
+
+
+def _downloaded(state: AnswersState) -> dict:
+    """The JSON document the result's "Download JSON" gives."""
+    event = state.download_json()
+    args = {str(name): value._var_value for name, value in event.args}
+    assert args["filename"] == "programme-advisor-result.json"
+    prefix = "data:application/json;base64,"
+    assert args["url"].startswith(prefix)
+    return json.loads(base64.b64decode(args["url"].removeprefix(prefix)))
+
+
+def test_the_downloaded_result_carries_the_programme_block_the_api_answers_with(northfield):
+    from advisor.api.routes.programmes import advice_json
+
+    chosen = at(AnswersState(), "/assess/?programme=northfield")
+    chosen.open_assess()
+    chosen.stored = CERTIFICATE
+    document = _downloaded(chosen)
+    assert document["result"]["recommended"] == "certificate"
+    assert document["programme"] == json.loads(advice_json(CONTENT)["northfield"]["certificate"])
+    assert document["programme"]["apply_text"] == (
+        "Apply for the PGCert at Northfield School of Medicine"
+    )
+    # The default programme's download names the default programme.
+    plain = AnswersState()
+    plain.stored = CERTIFICATE
+    assert _downloaded(plain)["programme"]["slug"] == CONTENT.default_programme
+    # Unfinished answers give no download.
+    plain.stored = "audience=self&healthcare_background=yes"
+    assert plain.download_json() is None
