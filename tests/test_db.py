@@ -28,7 +28,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, func, inspect, text
 from sqlmodel import Session, SQLModel, select
 
-from advisor import db, insights_report, rule_table, usage_views
+from advisor import db, insights_report, rule_table, usage, usage_views
 from advisor import profile as profile_model
 from advisor.api import create_api
 from advisor.content import Content
@@ -822,6 +822,73 @@ async def post_all(base: str, bodies: list[dict[str, Any]]) -> list[httpx.Respon
     limits = httpx.Limits(max_connections=len(bodies))
     async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as http:
         return await asyncio.gather(*(http.post(ASSESSMENTS, json=body) for body in bodies))
+
+
+# ---------------------------------------------------------------------------------------------
+# Programmes and the anonymous counts, on both databases
+
+
+def test_counts_add_up_per_programme_and_week_from_threads_at_once(engine):
+    monday = dt.date(2026, 3, 2)
+    counts = {
+        usage.key(at=monday, programme="dundee", origin="advisor", event="started"): 1,
+        usage.key(at=monday, programme="northfield", origin="advisor", event="started"): 2,
+        usage.key(
+            at=monday + dt.timedelta(days=7),
+            programme="dundee",
+            origin="api",
+            event="reached",
+            step="role",
+        ): 3,
+    }
+
+    def add(_: int) -> None:
+        for _ in range(10):
+            db.in_session(lambda s: db.add_counts(session=s, counts=counts), engine)
+
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(add, range(4)))
+
+    def found(**filters: Any) -> dict[tuple[str, str, str], int]:
+        cells = db.in_session(lambda s: db.usage_cells(session=s, **filters), engine)
+        return {(c.key.week.isoformat(), c.key.programme, c.key.event): c.n for c in cells}
+
+    assert found() == {
+        ("2026-03-02", "dundee", "started"): 40,
+        ("2026-03-02", "northfield", "started"): 80,
+        ("2026-03-09", "dundee", "reached"): 120,
+    }
+    assert found(programme="northfield") == {("2026-03-02", "northfield", "started"): 80}
+    assert found(programme="dundee", since=monday + dt.timedelta(days=7)) == {
+        ("2026-03-09", "dundee", "reached"): 120
+    }
+    assert found(until=monday, programme="dundee") == {("2026-03-02", "dundee", "started"): 40}
+
+
+def test_saved_results_count_per_programme_and_unnamed_ones_are_the_defaults(engine, content):
+    profile = Profile(**answers())
+    result = recommend(profile, content.compiled_rules)
+    made = [None] * 3 + ["dundee"] * 2 + ["northfield"] * 6
+    with Session(engine) as session:
+        for programme in made:
+            db.save_result(
+                session=session,
+                profile=profile,
+                result=result,
+                origin="advisor",
+                programme=programme,
+            )
+
+    def total(programme: str | None) -> int | None:
+        with Session(engine) as session:
+            data = db.insights(session=session, programme=programme, default_programme="dundee")
+        return data.total
+
+    # The three saved before programmes were belong to the default: 5 in all, one step.
+    assert total("dundee") == 5
+    assert total("northfield") == 5  # 6 counts as one whole step
+    assert total("elsewhere") is None
+    assert total(None) == 10  # every programme's 11, in whole steps
 
 
 def test_concurrent_saves_all_land(engine, content):
