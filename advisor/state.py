@@ -781,6 +781,10 @@ class AnswersState(CountingVars, QuestionnaireVars, rx.State):
         if not params:
             self._count_result()
             return [focus, *keep_alive_start()]
+        if "programme" not in self.router.url.query_parameters:
+            # A link carrying answers describes the whole result: with no ?programme= it is
+            # the default programme's (as "copy link" writes it), whatever this tab chose before.
+            self.programme, self.programme_notice = "", ""
         answers, dropped = decode(params)
         if dropped == [OVERSIZED]:
             self.link_problem = LINK_REFUSED

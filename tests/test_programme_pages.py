@@ -189,6 +189,13 @@ def test_the_copied_link_reopens_the_result_for_the_same_programme(northfield):
     plain = AnswersState()
     plain.stored = CERTIFICATE
     assert plain.share_path == f"/result?{CERTIFICATE}"
+    # A link with answers and no ?programme= is the default's, in a tab that chose another.
+    at(reopened, plain.share_path).open_result()
+    assert reopened.programme == "" and reopened.programme_name == CONTENT.programme.name
+    # Without answers (the questionnaire's own "See the result"), the tab's choice stands.
+    at(reopened, "/assess/?programme=northfield").open_assess()
+    at(reopened, "/result/").open_result()
+    assert reopened.programme == "northfield"
 
 
 def _downloaded(state: AnswersState) -> dict:
