@@ -184,7 +184,7 @@ def test_the_sign_in_and_the_raw_counts_stay_on_the_server(token, save):
     public |= {"withheld", "disabled_reason", "programme_choices", "programme", "programme_name"}
     public |= {"since", "until", "breakdown", "usage_totals", "funnel", "weeks", "week_points"}
     public |= {"sites", "readiness", "breakdown_label", "breakdown_columns", "breakdown_rows"}
-    public |= {"token_notes"}
+    public |= {"token_notes", "breakdown_empty"}
     assert sent <= public | {"updated"}
     assert sent >= {"signed_in", "total", "tables"}
 
@@ -406,6 +406,7 @@ def test_weeks_sites_and_the_breakdown_show_published_cells_only(token, counted)
     }
     assert state.breakdown_columns == ["Suggestion", "The advisor itself"]
     assert figures(state.breakdown_rows)["Certificate"] == ["at least 6"]
+    assert not state.breakdown_empty
 
     state.choose_breakdown("recommended-by-role")
     assert state.breakdown_columns[0] == "Suggestion"
@@ -424,3 +425,15 @@ def test_the_admin_is_told_which_programme_tokens_open_nothing(token, monkeypatc
     (note,) = state.token_notes
     assert note.startswith(CONTENT.programmes["dundee"].name) and "ADVISOR_T is shorter" in note
     assert "tiny-secret" not in note
+
+
+def test_a_breakdown_by_site_with_no_site_published_says_so_instead_of_a_table(token, web_engine):
+    state = InsightsState()
+    call(state.sign_in({"token": TOKEN}))
+    assert state.signed_in and state.breakdown == "recommended-by-origin"
+    # With nothing counted, no site has a column: the page says so rather than list labels.
+    assert state.breakdown_empty
+    # A breakdown by role has its fixed columns, each "fewer than 5".
+    state.choose_breakdown("recommended-by-role")
+    assert not state.breakdown_empty
+    assert set(figures(state.breakdown_rows)["All"]) == {"fewer than 5"}

@@ -335,6 +335,11 @@ class InsightsState(rx.State):
         return [table["rows_label"], *(column["label"] for column in table["columns"])]
 
     @rx.var
+    def breakdown_empty(self) -> bool:
+        """No column of the chosen breakdown has a published count: its table would be labels."""
+        return not self._breakdown().get("columns")
+
+    @rx.var
     def breakdown_rows(self) -> list[Line]:
         table = self._breakdown()
         rows = [
@@ -967,14 +972,23 @@ def _usage() -> rx.Component:
                 id="breakdown-title",
                 margin_top=styles.SPACE_L,
             ),
-            rx.box(
-                _counts_table(
-                    "table-breakdown",
-                    "Results shown, one answer against another",
-                    InsightsState.breakdown_columns,
-                    InsightsState.breakdown_rows,
+            rx.cond(
+                InsightsState.breakdown_empty,
+                paragraph(
+                    f"No results have been counted {usage_views.SMALLEST_CELL} or more times "
+                    "yet for this breakdown.",
+                    id="breakdown-empty",
+                    color=styles.TEXT_MUTED,
                 ),
-                margin_top=styles.SPACE_M,
+                rx.box(
+                    _counts_table(
+                        "table-breakdown",
+                        "Results shown, one answer against another",
+                        InsightsState.breakdown_columns,
+                        InsightsState.breakdown_rows,
+                    ),
+                    margin_top=styles.SPACE_M,
+                ),
             ),
         ),
         section(
