@@ -108,6 +108,7 @@ def save(
     *,
     at: dt.datetime | None = None,
     origin: str = "advisor",
+    programme: str | None = None,
     **changes: Any,
 ) -> tuple[db.SavedResult, str]:
     """Save one assessment as the app does, then (for tests of time) back-date it."""
@@ -118,6 +119,7 @@ def save(
             profile=profile,
             result=recommend(profile, content.compiled_rules),
             origin=origin,
+            programme=programme,
         )
         if at is not None:
             record.created_at = at
@@ -866,18 +868,8 @@ def test_counts_add_up_per_programme_and_week_from_threads_at_once(engine):
 
 
 def test_saved_results_count_per_programme_and_unnamed_ones_are_the_defaults(engine, content):
-    profile = Profile(**answers())
-    result = recommend(profile, content.compiled_rules)
-    made = [None] * 3 + ["dundee"] * 2 + ["northfield"] * 6
-    with Session(engine) as session:
-        for programme in made:
-            db.save_result(
-                session=session,
-                profile=profile,
-                result=result,
-                origin="advisor",
-                programme=programme,
-            )
+    for programme in [None] * 3 + ["dundee"] * 2 + ["northfield"] * 6:
+        save(engine, content, programme=programme)
 
     def total(programme: str | None) -> int | None:
         with Session(engine) as session:

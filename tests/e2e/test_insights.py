@@ -365,6 +365,28 @@ def test_a_programme_token_shows_its_funnel_weeks_sites_and_breakdown(
     assert ["Sites", SITE, "Results saved", "", "", "yes"] in rows
 
 
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_breakdown_with_no_site_counted_says_so(
+    width, new_context, open_page, screenshot, seeded_counts
+) -> None:
+    page = open_page(new_context(*WIDTHS[width]).new_page(), insights.ROUTE)
+    _sign_in(page, TEST_PROGRAMME_TOKEN)
+    # The month before the seeded week: nothing counted, so no site has a column.
+    page.get_by_label("First day", exact=True).fill("2025-02-01")
+    page.get_by_label("Last day", exact=True).fill("2025-02-28")
+    page.get_by_role("button", name="Show").click()
+    expect(page.locator("#insights-scope")).to_contain_text("2025-02-01 to 2025-02-28")
+    expect(page.locator("#breakdown-empty")).to_have_text(
+        "No results have been counted 5 or more times yet for this breakdown."
+    )
+    expect(page.locator("#table-breakdown")).to_have_count(0)
+    screenshot(page, "insights-breakdown-empty")
+    # A breakdown whose columns are fixed (the roles) is a table again.
+    page.get_by_label("Results shown, counted by").select_option("recommended-by-role")
+    expect(page.locator("#table-breakdown")).to_be_visible()
+    expect(page.locator("#breakdown-empty")).to_have_count(0)
+
+
 def test_the_admin_token_sums_every_programme(page: Page, open_page, seeded_counts) -> None:
     open_page(page, insights.ROUTE)
     _sign_in(page, TEST_ADMIN_TOKEN)
